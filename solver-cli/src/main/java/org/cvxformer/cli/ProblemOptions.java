@@ -1,0 +1,89 @@
+package org.cvxformer.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.cvxformer.core.io.Npy;
+import org.cvxformer.core.io.NpyArray;
+import org.cvxformer.core.problem.Design;
+import org.cvxformer.core.problem.Designs;
+import org.cvxformer.core.problem.Loss;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.problem.Targets;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Loads a problem from {@code --x X.npy --y y.npy} with a loss and beta. */
+public final class ProblemOptions {
+    @Option(names = "--x", required = true, paramLabel = "X.npy",
+            description = "Inputs, shape (N, n, d): N samples of n tokens with d features (float64/float32/int).")
+    Path x;
+
+    @Option(names = "--y", required = true, paramLabel = "y.npy",
+            description = "Targets: shape (N,) integer labels 0..c-1, or (N, c) real rows.")
+    Path y;
+
+    @Option(names = "--loss", defaultValue = "softmax", paramLabel = "LOSS",
+            description = "squared or softmax (cross-entropy) (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--classes", paramLabel = "C",
+            description = "Number of classes for label targets (default: largest label + 1).")
+    Integer classes;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BetaOptions beta;
+
+    /** {@code --beta B} or {@code --beta-ratio R} (exactly one). */
+    public static final class BetaOptions {
+        @Option(names = "--beta", required = true, paramLabel = "B", description = "Regularisation strength beta > 0.")
+        Double beta;
+
+        @Option(names = "--beta-ratio", required = true, paramLabel = "R",
+                description = "beta as a fraction of beta_max (the smallest beta for which Z = 0 is optimal), R > 0.")
+        Double ratio;
+
+        /** The absolute beta for a problem whose beta_max is known. */
+        double resolve(double betaMax) {
+            if (beta != null) {
+                if (!(beta > 0) || beta.isInfinite()) {
+                    throw new IllegalArgumentException("--beta = " + beta + ": expected a finite number > 0");
+                }
+                return beta;
+            }
+            if (!(ratio > 0) || ratio.isInfinite()) {
+                throw new IllegalArgumentException("--beta-ratio = " + ratio + ": expected a finite number > 0 (1 means beta_max)");
+            }
+            if (!(betaMax > 0)) {
+                throw new IllegalArgumentException("beta_max = " + betaMax + " for these data (the gradient at Z = 0 vanishes): "
+                        + "--beta-ratio is undefined, pass --beta");
+            }
+            return ratio * betaMax;
+        }
+    }
+
+    /** Reads and validates the files and builds the problem; every failure is an IllegalArgumentException or NoSuchFileException. */
+    Problem load() throws IOException {
+        if (beta.beta != null && (!(beta.beta > 0) || beta.beta.isInfinite())) {
+            throw new IllegalArgumentException("--beta = " + beta.beta + ": expected a finite number > 0");
+        }
+        if (beta.ratio != null && (!(beta.ratio > 0) || beta.ratio.isInfinite())) {
+            throw new IllegalArgumentException("--beta-ratio = " + beta.ratio + ": expected a finite number > 0 (1 means beta_max)");
+        }
+        Loss l = Loss.byName(loss);
+        NpyArray xa = Npy.read(x);
+        int[] sx = xa.shape();
+        if (sx.length != 3) {
+            throw new IllegalArgumentException("--x " + x + " has shape " + Inputs.shape(sx)
+                    + ": expected rank 3 (N, n, d); for one token per sample reshape to (N, 1, d)");
+        }
+        NpyArray ya = Npy.read(y);
+        Targets t = Inputs.targets(ya, y, classes);
+        if (t.samples() != sx[0]) {
+            throw new IllegalArgumentException("--x has N = " + sx[0] + " samples but --y has " + t.samples()
+                    + ": they must describe the same samples");
+        }
+        Design design = Designs.of(xa.toDoubleArray(), sx[0], sx[1], sx[2]);
+        Problem pb = new Problem(design, t, l, 1.0);
+        return pb.withBeta(beta.resolve(pb.betaMax()));
+    }
+}

@@ -1,0 +1,78 @@
+package org.cvxformer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.solver.Solver;
+import org.cvxformer.core.solver.SolverConfig;
+import org.cvxformer.core.solver.SolverResult;
+import org.cvxformer.core.solver.Solvers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvxformer solve}: the group-lasso convex primal of math.md on data from NumPy, with
+ * its certificate. Everything is validated before anything is written to {@code --out}.
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+        description = "Solve the convex primal (math.md section 2) for X.npy, y.npy and print its certificate.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:converged (relative gap <= --tol)", "1:internal error", "2:bad input or usage",
+            "3:stopped at --max-iter/--max-seconds first (results still written, converged: false)"})
+public final class SolveCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProblemOptions problem;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        output.checkWritable();
+        SolverConfig config = solver.config();
+        Solver s = Solvers.byName(solver.solver);
+        Problem pb = problem.load();
+
+        SolverResult r = s.solve(pb, config);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.out != null) {
+            Files.createDirectories(output.out);
+            Reports.writeZ(output.out.resolve("Z.npy"), pb, r.z());
+            Reports.writeJson(output.out.resolve("certificate.json"), Reports.certificateJson(pb, r));
+            Reports.writeHistory(output.out.resolve("history.csv"), r.history());
+            Manifest m = new Manifest("solve", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
+                    .param("loss", pb.loss().name()).param("beta", pb.beta()).param("beta_max", pb.betaMax())
+                    .param("solver", s.name()).param("tol", config.tolerance())
+                    .param("max_iter", config.maxIterations()).param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
+                    .param("classes", pb.classes())
+                    .input("x", problem.x).input("y", problem.y);
+            Reports.writeJson(output.out.resolve("manifest.json"), m.toMap());
+        }
+        if (output.json) {
+            out.println(Reports.toJson(Reports.certificateJson(pb, r)));
+            out.flush();
+        } else {
+            Reports.printTable(out, pb, r);
+            if (output.out != null) {
+                out.println("wrote        " + output.out.resolve("Z.npy") + ", certificate.json, history.csv, manifest.json");
+                out.flush();
+            }
+        }
+        if (!r.converged()) {
+            spec.commandLine().getErr().println("cvxformer: not converged: " + r.status() + ": " + r.message()
+                    + " (the reported gap is still a valid bound)");
+            spec.commandLine().getErr().flush();
+            return Main.NOT_CONVERGED;
+        }
+        return Main.OK;
+    }
+}

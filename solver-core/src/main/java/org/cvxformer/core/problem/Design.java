@@ -1,0 +1,64 @@
+package org.cvxformer.core.problem;
+
+/**
+ * The design matrix {@code A} in {@code R^{N x nd}} of math.md section 1: row {@code i} is
+ * {@code vec(X_i)}, token-major (column {@code k*d + j}).
+ *
+ * <p>Parameter layout used across the core: {@code Z} (equivalently {@code W}) is a flat array
+ * of length {@code c*n*d}, entry {@code (l, k, j)} at {@code l*n*d + k*d + j}, so column
+ * {@code l} of {@code W} is the contiguous slice {@code vec(Z_l)} and group {@code (l,k)} is the
+ * contiguous slice of length {@code d} at offset {@code (l*n + k)*d}. Scores {@code S = A W} and
+ * dual variables {@code U} are {@code N x c}, row-major.
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public interface Design {
+    /** {@code N}, the number of samples. */
+    int samples();
+
+    /** {@code n}, tokens per sample. */
+    int tokens();
+
+    /** {@code d}, features per token. */
+    int features();
+
+    /** {@code n*d}, the number of columns of {@code A}. */
+    default int columns() {
+        return tokens() * features();
+    }
+
+    /** Number of stored entries (non-zeros for a sparse design, {@code N*n*d} for a dense one). */
+    long storedEntries();
+
+    /** True for a sparse storage whose costs scale with the non-zeros. */
+    boolean isSparse();
+
+    /** {@code S = A W}: {@code S[i*c + l] = <Z_l, X_i>} (math.md section 1). Overwrites {@code S}. */
+    void multiply(double[] W, int c, double[] S);
+
+    /**
+     * {@code G = A^T U} in the parameter layout: {@code G[l*n*d + k*d + j] = sum_i U[i*c+l] x_ikj},
+     * so group {@code (l,k)} of {@code G} is {@code (A^T U)_{lk}} of math.md section 3.
+     * Overwrites {@code G}.
+     */
+    void transposeMultiply(double[] U, int c, double[] G);
+
+    /** {@code x_ikj}. */
+    double get(int i, int k, int j);
+
+    /**
+     * The Gram matrix {@code A^T A} ({@code nd x nd}, row-major) when forming it costs at most
+     * {@code maxWork} multiply-adds, else {@code null}.
+     */
+    double[] gramIfCheap(long maxWork);
+
+    /** {@code out = A^T (A x)} for {@code x} of length {@code n*d}. */
+    default void gramApply(double[] x, double[] out) {
+        double[] s = new double[samples()];
+        multiply(x, 1, s);
+        transposeMultiply(s, 1, out);
+    }
+
+    /** The rows {@code idx} of this design, in that order (for train/validation splits). */
+    Design rows(int[] idx);
+}

@@ -1,0 +1,61 @@
+package org.cvxformer.core.problem;
+
+/** Factories and argument checks shared by the {@link Design} implementations. */
+public final class Designs {
+    /** Stored-entry fraction below which {@link #of} picks the sparse layout. */
+    public static final double SPARSE_DENSITY_THRESHOLD = 0.25;
+
+    private Designs() {
+    }
+
+    /**
+     * The cheaper layout for {@code X} of shape {@code (N, n, d)} in C order: compressed rows
+     * when at most {@link #SPARSE_DENSITY_THRESHOLD} of the entries are non-zero (a CSR entry
+     * costs an index and a value, about twice a dense entry, and its loops are less regular).
+     */
+    public static Design of(double[] x, int N, int n, int d) {
+        checkShape(x.length, N, n, d);
+        long nnz = 0;
+        for (double v : x) {
+            if (v != 0) {
+                nnz++;
+            }
+        }
+        return nnz <= SPARSE_DENSITY_THRESHOLD * x.length
+                ? new SparseDesign(x, N, n, d)
+                : new DenseDesign(x, N, n, d);
+    }
+
+    static void checkShape(long length, int N, int n, int d) {
+        if (N <= 0 || n <= 0 || d <= 0) {
+            throw new IllegalArgumentException("X has shape (" + N + ", " + n + ", " + d
+                    + "): expected (N, n, d) with every dimension >= 1");
+        }
+        long expected = (long) N * n * d;
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("X has " + expected + " entries: more than one Java array holds (2^31)");
+        }
+        if (length != expected) {
+            throw new IllegalArgumentException("X has " + length + " values, but shape (" + N + ", " + n + ", " + d
+                    + ") needs " + expected);
+        }
+    }
+
+    static void checkFinite(double[] x, int n, int d) {
+        for (int p = 0; p < x.length; p++) {
+            if (!Double.isFinite(x[p])) {
+                int i = p / (n * d);
+                int k = (p / d) % n;
+                int j = p % d;
+                throw new IllegalArgumentException("X[" + i + ", " + k + ", " + j + "] = " + x[p]
+                        + ": every feature must be finite (clean or impute the data first)");
+            }
+        }
+    }
+
+    static void checkLength(String what, long actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(what + " has length " + actual + ", expected " + expected);
+        }
+    }
+}

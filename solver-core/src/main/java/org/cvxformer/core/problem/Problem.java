@@ -1,0 +1,186 @@
+package org.cvxformer.core.problem;
+
+import org.cvxformer.core.linalg.Spectral;
+
+/**
+ * The convex primal of math.md section 2,
+ * {@code P(Z) = F(A W) + beta sum_{l,k} ||z_lk||_2}: a {@link Design}, {@link Targets}, a
+ * {@link Loss} and the {@link GroupL2Penalty}. Immutable; the quantities that depend only on
+ * the data ({@link #betaMax()}, {@link #lipschitz()}) are computed once and shared by
+ * {@link #withBeta(double)}, so a regularisation path pays for them once.
+ */
+public final class Problem {
+    /** Gram matrices costing more multiply-adds than this are not formed; power iteration is used instead. */
+    public static final long GRAM_WORK_LIMIT = 400_000_000L;
+
+    private final Design design;
+    private final Targets targets;
+    private final Loss loss;
+    private final GroupL2Penalty penalty;
+    private final DataConstants constants;
+
+    /** Cached data-only quantities, shared between problems that differ only in beta. */
+    private static final class DataConstants {
+        private volatile double betaMax = Double.NaN;
+        private volatile double sigmaMaxSquared = Double.NaN;
+        private volatile boolean sigmaExact;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the shapes disagree, beta is not a finite number
+     *                                  {@code > 0}, or the loss cannot use the targets
+     */
+    public Problem(Design design, Targets targets, Loss loss, double beta) {
+        this(design, targets, loss, new GroupL2Penalty(beta, design.features()), new DataConstants());
+        if (design.samples() != targets.samples()) {
+            throw new IllegalArgumentException("X has N = " + design.samples() + " samples but y has "
+                    + targets.samples() + ": they must have the same first dimension");
+        }
+        loss.checkTargets(targets);
+    }
+
+    private Problem(Design design, Targets targets, Loss loss, GroupL2Penalty penalty, DataConstants constants) {
+        this.design = design;
+        this.targets = targets;
+        this.loss = loss;
+        this.penalty = penalty;
+        this.constants = constants;
+    }
+
+    /** The same data and loss with another beta; cached constants are shared. */
+    public Problem withBeta(double beta) {
+        return new Problem(design, targets, loss, new GroupL2Penalty(beta, design.features()), constants);
+    }
+
+    public Design design() {
+        return design;
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public GroupL2Penalty penalty() {
+        return penalty;
+    }
+
+    public double beta() {
+        return penalty.beta();
+    }
+
+    /** {@code N}. */
+    public int samples() {
+        return design.samples();
+    }
+
+    /** {@code n}. */
+    public int tokens() {
+        return design.tokens();
+    }
+
+    /** {@code d}. */
+    public int features() {
+        return design.features();
+    }
+
+    /** {@code c}. */
+    public int classes() {
+        return targets.classes();
+    }
+
+    /** {@code c*n*d}, the length of a parameter array. */
+    public int parameterCount() {
+        return classes() * tokens() * features();
+    }
+
+    /** {@code c*n}, the number of groups. */
+    public int groupCount() {
+        return classes() * tokens();
+    }
+
+    /** {@code S = A W}, a new {@code N x c} array. */
+    public double[] scores(double[] Z) {
+        double[] S = new double[samples() * classes()];
+        design.multiply(Z, classes(), S);
+        return S;
+    }
+
+    /** {@code P(Z) = F(A W) + beta sum ||z_lk||}. */
+    public double primal(double[] Z) {
+        return loss.value(scores(Z), targets) + penalty.value(Z);
+    }
+
+    /**
+     * {@code beta_max = max_{lk} ||(A^T grad F(0))_{lk}||_2} (math.md section 4): for
+     * {@code beta >= beta_max}, {@code Z = 0} is optimal.
+     */
+    public double betaMax() {
+        double b = constants.betaMax;
+        if (Double.isNaN(b)) {
+            double[] S = new double[samples() * classes()];
+            double[] U = new double[S.length];
+            loss.valueAndGradient(S, targets, U);
+            double[] G = new double[parameterCount()];
+            design.transposeMultiply(U, classes(), G);
+            b = penalty.dualNorm(G);
+            constants.betaMax = b;
+        }
+        return b;
+    }
+
+    /** {@code sigma_max(A)^2}: exact through the Gram matrix when that is cheap, else by power iteration. */
+    public double sigmaMaxSquared() {
+        double s = constants.sigmaMaxSquared;
+        if (Double.isNaN(s)) {
+            double[] gram = design.gramIfCheap(GRAM_WORK_LIMIT);
+            if (gram != null) {
+                s = Spectral.largestEigenvalue(gram, design.columns());
+                constants.sigmaExact = true;
+            } else {
+                s = Spectral.powerIteration(design::gramApply, design.columns(), 300, 1e-7, 0x5eedL);
+                constants.sigmaExact = false;
+            }
+            constants.sigmaMaxSquared = s;
+        }
+        return s;
+    }
+
+    /** True when {@link #sigmaMaxSquared()} came from an exact eigenvalue decomposition. */
+    public boolean sigmaMaxIsExact() {
+        sigmaMaxSquared();
+        return constants.sigmaExact;
+    }
+
+    /**
+     * The Lipschitz constant of {@code grad_W F(A W)}: {@code curvature * sigma_max(A)^2 / N}
+     * (math.md section 2; curvature 1/2 for softmax by seeds/003).
+     */
+    public double lipschitz() {
+        return loss.curvature() * sigmaMaxSquared() / samples();
+    }
+
+    /** Rejects a parameter array of the wrong length or with non-finite entries. */
+    public void checkParameters(double[] Z, String what) {
+        if (Z.length != parameterCount()) {
+            throw new IllegalArgumentException(what + " has " + Z.length + " values, expected c*n*d = "
+                    + classes() + "*" + tokens() + "*" + features() + " = " + parameterCount());
+        }
+        for (int p = 0; p < Z.length; p++) {
+            if (!Double.isFinite(Z[p])) {
+                int nd = tokens() * features();
+                throw new IllegalArgumentException(what + "[" + p / nd + ", " + (p % nd) / features() + ", "
+                        + p % features() + "] = " + Z[p] + ": every entry must be finite");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Problem[N=" + samples() + ", n=" + tokens() + ", d=" + features() + ", c=" + classes()
+                + ", loss=" + loss.name() + ", beta=" + beta() + (design.isSparse() ? ", sparse" : ", dense") + "]";
+    }
+}

@@ -1,0 +1,144 @@
+package org.cvxformer.core.problem;
+
+/**
+ * Softmax cross-entropy {@code loss(s, y) = log sum_l e^{s_l} - <y, s>} (for a label,
+ * {@code - s_y}), gradient {@code softmax(s) - y}, conjugate
+ * {@code loss*(v) = sum_l q_l log q_l} with {@code q = v + y} in the simplex and {@code +inf}
+ * otherwise (math.md section 2; seeds/000 and seeds/001: log-sum-exp and negative entropy are
+ * conjugate). The dual {@code D(U) = (1/N) sum_i H(N u_i + y_i)} is a maximum-entropy problem.
+ *
+ * <p>Targets must be rows of the probability simplex (labels are one-hot rows).
+ */
+public final class SoftmaxLoss implements Loss {
+    /** The single instance. */
+    public static final SoftmaxLoss INSTANCE = new SoftmaxLoss();
+
+    /**
+     * How far outside the simplex a point {@code q} may be from rounding alone and still be
+     * treated as in it (negative entries clipped to 0). Dual points built by math.md section 4
+     * are convex combinations {@code t softmax(s) + (1-t) e_y}, exact up to a few ulps.
+     */
+    public static final double SIMPLEX_TOLERANCE = 1e-10;
+
+    private SoftmaxLoss() {
+    }
+
+    @Override
+    public String name() {
+        return "softmax";
+    }
+
+    @Override
+    public double value(double[] S, Targets Y) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] y = Y.values();
+        double total = 0;
+        for (int i = 0; i < N; i++) {
+            int o = i * c;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int l = 0; l < c; l++) {
+                m = Math.max(m, S[o + l]);
+            }
+            double z = 0;
+            double ys = 0;
+            for (int l = 0; l < c; l++) {
+                z += Math.exp(S[o + l] - m);
+                ys += y[o + l] * S[o + l];
+            }
+            total += m + Math.log(z) - ys;
+        }
+        return total / N;
+    }
+
+    @Override
+    public double valueAndGradient(double[] S, Targets Y, double[] U) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] y = Y.values();
+        double invN = 1.0 / N;
+        double total = 0;
+        for (int i = 0; i < N; i++) {
+            int o = i * c;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int l = 0; l < c; l++) {
+                m = Math.max(m, S[o + l]);
+            }
+            double z = 0;
+            double ys = 0;
+            for (int l = 0; l < c; l++) {
+                double e = Math.exp(S[o + l] - m);
+                U[o + l] = e;
+                z += e;
+                ys += y[o + l] * S[o + l];
+            }
+            total += m + Math.log(z) - ys;
+            double inv = 1.0 / z;
+            for (int l = 0; l < c; l++) {
+                U[o + l] = (U[o + l] * inv - y[o + l]) * invN;
+            }
+        }
+        return total * invN;
+    }
+
+    @Override
+    public double conjugate(double[] U, Targets Y) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] y = Y.values();
+        double total = 0;
+        for (int i = 0; i < N; i++) {
+            int o = i * c;
+            double sum = 0;
+            double negEntropy = 0;
+            for (int l = 0; l < c; l++) {
+                double q = N * U[o + l] + y[o + l];
+                if (q < -SIMPLEX_TOLERANCE || Double.isNaN(q)) {
+                    return Double.POSITIVE_INFINITY;
+                }
+                if (q > 0) {
+                    negEntropy += q * Math.log(q);
+                    sum += q;
+                }
+            }
+            if (Math.abs(sum - 1.0) > SIMPLEX_TOLERANCE * Math.max(1, c)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            total += negEntropy;
+        }
+        return total / N;
+    }
+
+    @Override
+    public double curvature() {
+        return 0.5;
+    }
+
+    @Override
+    public void checkTargets(Targets Y) {
+        if (Y.hasLabels()) {
+            return;
+        }
+        int c = Y.classes();
+        for (int i = 0; i < Y.samples(); i++) {
+            double sum = 0;
+            for (int l = 0; l < c; l++) {
+                double v = Y.get(i, l);
+                if (v < 0) {
+                    throw new IllegalArgumentException("softmax loss needs targets in the probability simplex, but Y["
+                            + i + ", " + l + "] = " + v + " (pass integer labels, or rows that sum to 1)");
+                }
+                sum += v;
+            }
+            if (Math.abs(sum - 1) > 1e-9) {
+                throw new IllegalArgumentException("softmax loss needs targets in the probability simplex, but row "
+                        + i + " of Y sums to " + sum + " (pass integer labels, or rows that sum to 1)");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,222 @@
+package org.cvxformer.core.problem;
+
+import java.util.Arrays;
+import org.cvxformer.core.linalg.Parallel;
+
+/**
+ * A sparse design in compressed-row form: costs of {@code A W} and {@code A^T U} are
+ * {@code O(nnz * c)}, not {@code O(N n d c)}. One-hot token features have {@code n} non-zeros
+ * per row out of {@code n*d} (math.md section 7), so a dense copy would waste a factor {@code d}.
+ */
+public final class SparseDesign implements Design {
+    private final int N;
+    private final int n;
+    private final int d;
+    private final int[] rowStart;
+    private final int[] col;
+    private final double[] val;
+
+    /** Builds the compressed rows of a C-order {@code X} of shape {@code (N, n, d)}, keeping its non-zeros. */
+    public SparseDesign(double[] x, int N, int n, int d) {
+        Designs.checkShape(x.length, N, n, d);
+        Designs.checkFinite(x, n, d);
+        int nd = n * d;
+        int nnz = 0;
+        for (double v : x) {
+            if (v != 0) {
+                nnz++;
+            }
+        }
+        this.N = N;
+        this.n = n;
+        this.d = d;
+        this.rowStart = new int[N + 1];
+        this.col = new int[nnz];
+        this.val = new double[nnz];
+        int p = 0;
+        for (int i = 0; i < N; i++) {
+            rowStart[i] = p;
+            for (int q = 0; q < nd; q++) {
+                double v = x[i * nd + q];
+                if (v != 0) {
+                    col[p] = q;
+                    val[p] = v;
+                    p++;
+                }
+            }
+        }
+        rowStart[N] = p;
+    }
+
+    private SparseDesign(int N, int n, int d, int[] rowStart, int[] col, double[] val) {
+        this.N = N;
+        this.n = n;
+        this.d = d;
+        this.rowStart = rowStart;
+        this.col = col;
+        this.val = val;
+    }
+
+    /**
+     * One-hot tokens without building a dense array: {@code x_ik = e_{tokens[i*n+k]}} in
+     * {@code R^d} (math.md section 7, feature {@code onehot}).
+     */
+    public static SparseDesign oneHot(int[] tokens, int N, int n, int d) {
+        Designs.checkLength("tokens", tokens.length, (long) N * n);
+        int[] rowStart = new int[N + 1];
+        int[] col = new int[N * n];
+        double[] val = new double[N * n];
+        for (int i = 0; i < N; i++) {
+            rowStart[i] = i * n;
+            for (int k = 0; k < n; k++) {
+                int t = tokens[i * n + k];
+                if (t < 0 || t >= d) {
+                    throw new IllegalArgumentException("token " + t + " at sample " + i + ", position " + k
+                            + " is outside the vocabulary [0, " + d + ")");
+                }
+                col[i * n + k] = k * d + t;
+                val[i * n + k] = 1.0;
+            }
+        }
+        rowStart[N] = N * n;
+        return new SparseDesign(N, n, d, rowStart, col, val);
+    }
+
+    @Override
+    public int samples() {
+        return N;
+    }
+
+    @Override
+    public int tokens() {
+        return n;
+    }
+
+    @Override
+    public int features() {
+        return d;
+    }
+
+    @Override
+    public long storedEntries() {
+        return val.length;
+    }
+
+    @Override
+    public boolean isSparse() {
+        return true;
+    }
+
+    @Override
+    public double get(int i, int k, int j) {
+        int q = k * d + j;
+        int pos = Arrays.binarySearch(col, rowStart[i], rowStart[i + 1], q);
+        return pos >= 0 ? val[pos] : 0.0;
+    }
+
+    @Override
+    public void multiply(double[] W, int c, double[] S) {
+        int nd = n * d;
+        Designs.checkLength("W", W.length, (long) c * nd);
+        Designs.checkLength("S", S.length, (long) N * c);
+        // W transposed to (nd x c) so that the inner loop over classes is contiguous.
+        double[] wt = transpose(W, c, nd);
+        Parallel.forRange(N, (long) val.length * c, (from, to) -> {
+            Arrays.fill(S, from * c, to * c, 0.0);
+            for (int i = from; i < to; i++) {
+                int si = i * c;
+                for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                    double v = val[p];
+                    int w = col[p] * c;
+                    for (int l = 0; l < c; l++) {
+                        S[si + l] += v * wt[w + l];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void transposeMultiply(double[] U, int c, double[] G) {
+        int nd = n * d;
+        Designs.checkLength("U", U.length, (long) N * c);
+        Designs.checkLength("G", G.length, (long) c * nd);
+        // Accumulate G^T (nd x c) row by row of A; split over class ranges so each entry's
+        // sum runs over i in the same order whatever the thread count.
+        double[] gt = new double[nd * c];
+        Parallel.forRange(c, (long) val.length * c, (from, to) -> {
+            for (int i = 0; i < N; i++) {
+                int ui = i * c;
+                for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                    double v = val[p];
+                    int g = col[p] * c;
+                    for (int l = from; l < to; l++) {
+                        gt[g + l] += v * U[ui + l];
+                    }
+                }
+            }
+        });
+        for (int q = 0; q < nd; q++) {
+            for (int l = 0; l < c; l++) {
+                G[l * nd + q] = gt[q * c + l];
+            }
+        }
+    }
+
+    private static double[] transpose(double[] W, int c, int nd) {
+        double[] wt = new double[W.length];
+        for (int l = 0; l < c; l++) {
+            for (int q = 0; q < nd; q++) {
+                wt[q * c + l] = W[l * nd + q];
+            }
+        }
+        return wt;
+    }
+
+    @Override
+    public double[] gramIfCheap(long maxWork) {
+        int nd = n * d;
+        long work = 0;
+        for (int i = 0; i < N; i++) {
+            long r = rowStart[i + 1] - rowStart[i];
+            work += r * r;
+        }
+        if (work > maxWork || (long) nd * nd > 64L * 1024 * 1024) {
+            return null;
+        }
+        double[] g = new double[nd * nd];
+        for (int i = 0; i < N; i++) {
+            for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                int r = col[p] * nd;
+                double v = val[p];
+                for (int q = rowStart[i]; q < rowStart[i + 1]; q++) {
+                    g[r + col[q]] += v * val[q];
+                }
+            }
+        }
+        return g;
+    }
+
+    @Override
+    public Design rows(int[] idx) {
+        int[] rs = new int[idx.length + 1];
+        int nnz = 0;
+        for (int r = 0; r < idx.length; r++) {
+            if (idx[r] < 0 || idx[r] >= N) {
+                throw new IllegalArgumentException("row index " + idx[r] + " out of range [0, " + N + ")");
+            }
+            rs[r] = nnz;
+            nnz += rowStart[idx[r] + 1] - rowStart[idx[r]];
+        }
+        rs[idx.length] = nnz;
+        int[] cl = new int[nnz];
+        double[] vl = new double[nnz];
+        for (int r = 0; r < idx.length; r++) {
+            int from = rowStart[idx[r]];
+            int len = rowStart[idx[r] + 1] - from;
+            System.arraycopy(col, from, cl, rs[r], len);
+            System.arraycopy(val, from, vl, rs[r], len);
+        }
+        return new SparseDesign(idx.length, n, d, rs, cl, vl);
+    }
+}

@@ -1,0 +1,24 @@
+package org.cvxformer.core.solver;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The solvers by CLI name. */
+public final class Solvers {
+    private Solvers() {
+    }
+
+    /** Names accepted by {@link #byName(String)}. */
+    public static List<String> names() {
+        return List.of("fista");
+    }
+
+    /** The solver called {@code name}. */
+    public static Solver byName(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return switch (key) {
+            case "fista" -> new Fista();
+            default -> throw new IllegalArgumentException("solver '" + name + "' is unknown: expected one of " + names());
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package org.cvxformer.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.cvxformer.core.io.AtomicFiles;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.solver.IterationRecord;
+import org.cvxformer.core.solver.Solver;
+import org.cvxformer.core.solver.SolverConfig;
+import org.cvxformer.core.solver.SolverResult;
+
+/**
+ * One convex training run on a dataset bundle: the solver on the training rows, with train and
+ * validation accuracy of the current iterate recorded every few iterations. Validation rows
+ * are only scored, never given to the solver.
+ */
+final class ConvexTraining {
+    /** A history row with accuracies. */
+    record Row(IterationRecord record, double trainAccuracy, double valAccuracy) {
+    }
+
+    final SolverResult result;
+    final List<Row> rows;
+    final double trainAccuracy;
+    final double valAccuracy;
+    /** Seconds spent scoring accuracies inside the solver's clock (reported, so timing stays honest). */
+    final double evalSeconds;
+
+    private ConvexTraining(SolverResult result, List<Row> rows, double trainAccuracy, double valAccuracy, double evalSeconds) {
+        this.result = result;
+        this.rows = rows;
+        this.trainAccuracy = trainAccuracy;
+        this.valAccuracy = valAccuracy;
+        this.evalSeconds = evalSeconds;
+    }
+
+    static ConvexTraining run(DatasetBundle b, Problem pb, Solver solver, SolverConfig config, Progress progress) {
+        List<Row> rows = new ArrayList<>();
+        double[] evalTime = {0};
+        SolverResult r = solver.solve(pb, config, (rec, z) -> {
+            long t = System.nanoTime();
+            double tr = DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z);
+            double va = DatasetBundle.accuracy(b.valDesign, b.valTargets, z);
+            rows.add(new Row(rec, tr, va));
+            evalTime[0] += (System.nanoTime() - t) * 1e-9;
+            if (progress != null) {
+                progress.update(rec.iteration(), rec.seconds(), rec.relativeGap(), config.tolerance(),
+                        String.format(java.util.Locale.ROOT, "train %.3f val %.3f", tr, va));
+            }
+        });
+        double[] z = r.z();
+        return new ConvexTraining(r, rows, DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z),
+                DatasetBundle.accuracy(b.valDesign, b.valTargets, z), evalTime[0]);
+    }
+
+    void writeHistory(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("iteration,seconds,primal,dual,gap,relative_gap,train_accuracy,val_accuracy\n");
+        for (Row row : rows) {
+            IterationRecord h = row.record();
+            sb.append(h.iteration()).append(',').append(h.seconds()).append(',').append(h.primal()).append(',')
+                    .append(h.dual()).append(',').append(h.gap()).append(',').append(h.relativeGap()).append(',')
+                    .append(row.trainAccuracy()).append(',').append(row.valAccuracy()).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    void writePlots(Path dir, String title, Problem pb) throws IOException {
+        int m = rows.size();
+        double[] it = new double[m];
+        double[] gap = new double[m];
+        double[] tr = new double[m];
+        double[] va = new double[m];
+        for (int q = 0; q < m; q++) {
+            it[q] = rows.get(q).record().iteration();
+            gap[q] = rows.get(q).record().relativeGap();
+            tr[q] = rows.get(q).trainAccuracy();
+            va[q] = rows.get(q).valAccuracy();
+        }
+        Plots.lines(dir.resolve("gap.png"), title + ": certified relative duality gap", "iteration",
+                "relative gap (P - D) / P", false, true, List.of(new Plots.Line(result.solver(), it, gap)));
+        Plots.lines(dir.resolve("accuracy.png"), title + ": accuracy", "iteration", "accuracy", false, false,
+                List.of(new Plots.Line("train", it, tr), new Plots.Line("validation", it, va)));
+        double[] norms = result.certificate().groupNorms();
+        int c = pb.classes();
+        int n = pb.tokens();
+        double[][] grid = new double[c][n];
+        for (int l = 0; l < c; l++) {
+            for (int k = 0; k < n; k++) {
+                grid[l][k] = norms[l * n + k];
+            }
+        }
+        Plots.heatMap(dir.resolve("row_norms.png"), title + ": row norms ||z_lk|| (class x token)", "token position k",
+                "class l", grid);
+    }
+}

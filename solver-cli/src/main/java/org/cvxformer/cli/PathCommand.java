@@ -1,0 +1,147 @@
+package org.cvxformer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cvxformer.core.io.AtomicFiles;
+import org.cvxformer.core.problem.Loss;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.solver.Solver;
+import org.cvxformer.core.solver.SolverConfig;
+import org.cvxformer.core.solver.Solvers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvxformer path}: a warm-started regularisation path over beta (as ratios of beta_max,
+ * solved in decreasing order so each solve starts from the previous, sparser solution).
+ */
+@Command(name = "path", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+        description = "Solve a warm-started regularisation path over beta and tabulate gap, sparsity and accuracy.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every beta converged", "1:internal error", "2:bad input or usage",
+            "3:some beta stopped at a limit first (all rows still written)"})
+public final class PathCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--model", defaultValue = "convex", description = "convex or convex-kernel (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--loss", defaultValue = "softmax", description = "softmax or squared (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--betas", defaultValue = "1,0.3,0.1,0.03,0.01", split = ",", paramLabel = "R",
+            description = "Betas as ratios of beta_max, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Double> ratios;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/path-<dataset>-p<P>-<model>).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the rows as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String feats = TrainCommand.defaultFeatures(model);
+        for (Double r : ratios) {
+            if (r == null || !(r > 0) || r.isInfinite()) {
+                throw new IllegalArgumentException("--betas holds " + r + ": every ratio must be a finite number > 0");
+            }
+        }
+        Path dir = out != null ? out : Path.of("runs", "path-" + dataset.dataset + "-p" + dataset.p + "-" + model);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
+        }
+        SolverConfig config = solver.config().withHistoryEvery(1_000_000);
+        Solver s = Solvers.byName(solver.solver);
+        DatasetBundle b = DatasetBundle.build(dataset, feats);
+        Problem base = new Problem(b.trainDesign, b.trainTargets, Loss.byName(loss), 1.0);
+        double betaMax = base.betaMax();
+        List<Double> sorted = new ArrayList<>(ratios);
+        sorted.sort((x, y) -> Double.compare(y, x)); // largest beta first: warm starts go from sparse to dense
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double[] z = null;
+        boolean allConverged = true;
+        for (double ratio : sorted) {
+            Problem pb = base.withBeta(ratio * betaMax);
+            SolverConfig c = z == null ? config : config.withInitial(z);
+            ConvexTraining t = ConvexTraining.run(b, pb, s, c, null);
+            z = t.result.z();
+            allConverged &= t.result.converged();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("beta_ratio", ratio);
+            row.put("beta", pb.beta());
+            row.put("objective", t.result.certificate().primal());
+            row.put("gap", t.result.certificate().gap());
+            row.put("relative_gap", t.result.certificate().relativeGap());
+            row.put("converged", t.result.converged());
+            row.put("iterations", t.result.iterations());
+            row.put("seconds", t.result.seconds());
+            row.put("active_groups", t.result.certificate().activeCount());
+            row.put("train_accuracy", t.trainAccuracy);
+            row.put("val_accuracy", t.valAccuracy);
+            rows.add(row);
+        }
+        Files.createDirectories(dir);
+        StringBuilder csv = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+        for (Map<String, Object> row : rows) {
+            List<String> cells = new ArrayList<>();
+            row.values().forEach(v -> cells.add(String.valueOf(v)));
+            csv.append(String.join(",", cells)).append('\n');
+        }
+        AtomicFiles.writeString(dir.resolve("path.csv"), csv.toString());
+        int m = rows.size();
+        double[] x = new double[m];
+        double[] tr = new double[m];
+        double[] va = new double[m];
+        double[] act = new double[m];
+        for (int q = 0; q < m; q++) {
+            x[q] = (double) rows.get(q).get("beta_ratio");
+            tr[q] = (double) rows.get(q).get("train_accuracy");
+            va[q] = (double) rows.get(q).get("val_accuracy");
+            act[q] = ((Number) rows.get(q).get("active_groups")).doubleValue() / base.groupCount();
+        }
+        Plots.lines(dir.resolve("path.png"), dataset.dataset + " p=" + dataset.p + " " + model + ": regularisation path",
+                "beta / beta_max", "fraction", true, false,
+                List.of(new Plots.Line("train accuracy", x, tr), new Plots.Line("validation accuracy", x, va),
+                        new Plots.Line("active groups / all groups", x, act)));
+        Manifest man = new Manifest("path", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
+                .param("model", model).param("loss", loss).param("betas", sorted).param("beta_max", betaMax)
+                .param("solver", s.name()).param("tol", config.tolerance()).put("data", b.provenance());
+        Reports.writeJson(dir.resolve("manifest.json"), man.toMap());
+        Reports.writeJson(dir.resolve("path.json"), rows);
+
+        PrintWriter pw = spec.commandLine().getOut();
+        if (json) {
+            pw.println(Reports.toJson(rows));
+        } else {
+            pw.printf(Locale.ROOT, "%-10s %-12s %-10s %-6s %-8s %-8s %-7s %-7s%n", "beta/max", "beta", "rel.gap", "iters",
+                    "seconds", "active", "train", "val");
+            for (Map<String, Object> row : rows) {
+                pw.printf(Locale.ROOT, "%-10.4g %-12.5g %-10.2e %-6d %-8.3f %-8d %-7.4f %-7.4f%n", row.get("beta_ratio"),
+                        row.get("beta"), row.get("relative_gap"), row.get("iterations"), row.get("seconds"),
+                        row.get("active_groups"), row.get("train_accuracy"), row.get("val_accuracy"));
+            }
+            pw.println("wrote " + dir + ": path.csv path.json path.png manifest.json");
+        }
+        pw.flush();
+        return allConverged ? Main.OK : Main.NOT_CONVERGED;
+    }
+}

@@ -1,0 +1,155 @@
+package org.cvxformer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cvxformer.core.problem.Loss;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.solver.Solver;
+import org.cvxformer.core.solver.SolverConfig;
+import org.cvxformer.core.solver.Solvers;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvxformer train}: the convex model of math.md section 8 on an algorithmic dataset,
+ * solved to a certified gap, with train/validation accuracy, plots and a manifest.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+        description = "Train the convex model (math.md section 8) on a dataset to a certified duality gap.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:converged", "1:internal error", "2:bad input or usage",
+            "3:stopped at a limit first (results still written, converged: false)"})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--model", defaultValue = "convex", paramLabel = "MODEL",
+            description = "convex (any --features) or convex-kernel (fastfood-cvx features, the seed paper's defaults) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--loss", defaultValue = "softmax", description = "softmax or squared (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ProblemOptions.BetaOptions beta;
+
+    @Mixin
+    SolverOptions solver;
+
+    @Option(names = "--history-every", defaultValue = "10", paramLabel = "K",
+            description = "Record iteration, gap and train/validation accuracy every K iterations (default: ${DEFAULT-VALUE}).")
+    int historyEvery;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<dataset>-p<P>-<model>).")
+    Path out;
+
+    @Option(names = "--no-progress", description = "Never draw the progress bar.")
+    boolean noProgress;
+
+    @Option(names = "--json", description = "Print the run summary as JSON.")
+    boolean json;
+
+    static String defaultFeatures(String model) {
+        return switch (model) {
+            case "convex" -> "onehot";
+            case "convex-kernel" -> "fastfood-cvx";
+            default -> throw new IllegalArgumentException("--model " + model + " is unknown: expected convex or convex-kernel");
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String feats = defaultFeatures(model);
+        if (model.equals("convex-kernel") && dataset.features != null && !dataset.features.equals("fastfood-cvx")) {
+            throw new IllegalArgumentException("--model convex-kernel uses fastfood-cvx features; for --features "
+                    + dataset.features + " use --model convex");
+        }
+        if (historyEvery < 1) {
+            throw new IllegalArgumentException("--history-every = " + historyEvery + ": expected >= 1");
+        }
+        Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
+        }
+        SolverConfig config = solver.config().withHistoryEvery(historyEvery);
+        Solver s = Solvers.byName(solver.solver);
+        Loss l = Loss.byName(loss);
+        DatasetBundle b = DatasetBundle.build(dataset, feats);
+        Problem base = new Problem(b.trainDesign, b.trainTargets, l, 1.0);
+        ProblemOptions.BetaOptions bo = beta != null ? beta : defaultBeta();
+        Problem pb = base.withBeta(bo.resolve(base.betaMax()));
+
+        ConvexTraining t;
+        try (Progress progress = new Progress("train " + model, !noProgress)) {
+            t = ConvexTraining.run(b, pb, s, config, progress);
+        }
+        Files.createDirectories(dir);
+        Reports.writeZ(dir.resolve("Z.npy"), pb, t.result.z());
+        Map<String, Object> cert = Reports.certificateJson(pb, t.result);
+        Reports.writeJson(dir.resolve("certificate.json"), cert);
+        t.writeHistory(dir.resolve("history.csv"));
+        String title = dataset.dataset + " p=" + dataset.p + " " + model;
+        t.writePlots(dir, title, pb);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", model);
+        summary.put("train_accuracy", t.trainAccuracy);
+        summary.put("val_accuracy", t.valAccuracy);
+        summary.put("objective", t.result.certificate().primal());
+        summary.put("relative_gap", t.result.certificate().relativeGap());
+        summary.put("converged", t.result.converged());
+        summary.put("iterations", t.result.iterations());
+        summary.put("solve_seconds", t.result.seconds());
+        summary.put("eval_seconds_inside_solve", t.evalSeconds);
+        summary.put("active_groups", t.result.certificate().activeCount());
+        summary.put("group_count", pb.groupCount());
+        summary.put("beta", pb.beta());
+        summary.put("beta_max", pb.betaMax());
+        summary.put("data", b.provenance());
+        Reports.writeJson(dir.resolve("summary.json"), summary);
+        Manifest m = new Manifest("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
+                .param("model", model).param("loss", l.name()).param("beta", pb.beta()).param("beta_max", pb.betaMax())
+                .param("beta_ratio", pb.beta() / pb.betaMax()).param("solver", s.name())
+                .param("tol", config.tolerance()).param("max_iter", config.maxIterations())
+                .param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
+                .param("history_every", historyEvery).put("data", b.provenance());
+        Reports.writeJson(dir.resolve("manifest.json"), m.toMap());
+
+        PrintWriter pw = spec.commandLine().getOut();
+        if (json) {
+            pw.println(Reports.toJson(summary));
+        } else {
+            Reports.printTable(pw, pb, t.result);
+            pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (%d train / %d validation examples)%n",
+                    t.trainAccuracy, t.valAccuracy, b.split.trainSize(), b.split.valSize());
+            pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json certificate.json history.csv Z.npy "
+                    + "gap.png accuracy.png row_norms.png%n", dir);
+        }
+        pw.flush();
+        if (!t.result.converged()) {
+            spec.commandLine().getErr().println("cvxformer: not converged: " + t.result.status() + ": " + t.result.message()
+                    + " (the reported gap is still a valid bound)");
+            spec.commandLine().getErr().flush();
+            return Main.NOT_CONVERGED;
+        }
+        return Main.OK;
+    }
+
+    static ProblemOptions.BetaOptions defaultBeta() {
+        ProblemOptions.BetaOptions bo = new ProblemOptions.BetaOptions();
+        bo.ratio = 0.01;
+        return bo;
+    }
+}

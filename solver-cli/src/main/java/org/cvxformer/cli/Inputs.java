@@ -11,7 +11,7 @@ final class Inputs {
     }
 
     static String shape(int[] s) {
-        return Arrays.toString(s).replace('[', '(').replace(']', ')');
+        return s.length == 1 ? "(" + s[0] + ",)" : Arrays.toString(s).replace('[', '(').replace(']', ')');
     }
 
     /** Labels from a rank-1 array (integers, or floats holding whole numbers); real rows from rank 2. */

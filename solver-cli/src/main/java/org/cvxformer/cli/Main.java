@@ -75,7 +75,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("cvxformer: error: " + ex.getMessage().replace('\n', ' ')
+            err.println("cvxformer: error: " + ex.getMessage().replace('\n', ' ').replaceFirst("^Error: ", "")
                     + " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return BAD_INPUT;

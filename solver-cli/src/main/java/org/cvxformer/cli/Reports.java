@@ -30,7 +30,20 @@ final class Reports {
 
     /** The stable keys of the CLI contract (issue: solver core), in a fixed order. */
     static Map<String, Object> certificateJson(Problem pb, SolverResult r) {
-        Certificate c = r.certificate();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("iterations", r.iterations());
+        m.put("solve_seconds", r.seconds());
+        m.put("converged", r.converged());
+        m.put("status", r.status().name());
+        m.put("message", r.message());
+        m.put("solver", r.solver());
+        Map<String, Object> all = certificateFields(pb, r.certificate());
+        all.putAll(m);
+        return all;
+    }
+
+    /** The certificate alone (what {@code certify} reports for any Z). */
+    static Map<String, Object> certificateFields(Problem pb, Certificate c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("objective", c.primal());
         m.put("dual_objective", c.dual());
@@ -39,16 +52,10 @@ final class Reports {
         m.put("beta", c.beta());
         m.put("beta_max", c.betaMax());
         m.put("beta_ratio", c.beta() / c.betaMax());
-        m.put("iterations", r.iterations());
-        m.put("solve_seconds", r.seconds());
+        m.put("loss", pb.loss().name());
         m.put("active_groups", activeGroups(c));
         m.put("active_group_count", c.activeCount());
         m.put("group_count", pb.groupCount());
-        m.put("converged", r.converged());
-        m.put("status", r.status().name());
-        m.put("message", r.message());
-        m.put("solver", r.solver());
-        m.put("loss", pb.loss().name());
         m.put("dual_source", c.dualSource());
         Map<String, Object> kkt = new LinkedHashMap<>();
         kkt.put("stationarity", c.stationarity().value());
@@ -78,7 +85,7 @@ final class Reports {
         return list;
     }
 
-    private static Object groupJson(KktResidual r) {
+    static Object groupJson(KktResidual r) {
         return r.group() == null ? null : Map.of("class", r.group().cls(), "token", r.group().token());
     }
 

@@ -14,11 +14,17 @@ public final class SoftmaxLoss implements Loss {
     public static final SoftmaxLoss INSTANCE = new SoftmaxLoss();
 
     /**
-     * How far outside the simplex a point {@code q} may be from rounding alone and still be
-     * treated as in it (negative entries clipped to 0). Dual points built by math.md section 4
-     * are convex combinations {@code t softmax(s) + (1-t) e_y}, exact up to a few ulps.
+     * How negative an entry of {@code q = N u + y} may be from rounding alone and still be read
+     * as 0. Dual points built by math.md section 4 are {@code t softmax(s) + (1-t) e_y}, whose
+     * entries are non-negative up to an ulp of 1. Kept this tight on purpose: a looser tolerance
+     * (1e-10 was tried) let extrapolated dual points with slightly negative entries report a
+     * dual value above the optimum (regression test
+     * {@code CertificateTest.extrapolatedDualNeverExceedsTheOptimum_toleranceExploit}).
      */
-    public static final double SIMPLEX_TOLERANCE = 1e-10;
+    public static final double SIMPLEX_TOLERANCE = 1e-15;
+
+    /** How far a row sum of {@code q} may be from 1 by rounding of {@code c} terms. */
+    public static final double SUM_TOLERANCE_PER_CLASS = 1e-15;
 
     private SoftmaxLoss() {
     }
@@ -101,7 +107,7 @@ public final class SoftmaxLoss implements Loss {
                     sum += q;
                 }
             }
-            if (Math.abs(sum - 1.0) > SIMPLEX_TOLERANCE * Math.max(1, c)) {
+            if (Math.abs(sum - 1.0) > SUM_TOLERANCE_PER_CLASS * Math.max(4, c)) {
                 return Double.POSITIVE_INFINITY;
             }
             total += negEntropy;

@@ -1,0 +1,269 @@
+package org.cvxformer.core.certificate;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cvxformer.core.problem.Problem;
+
+/**
+ * Cheap searches for a better feasible dual point at a fixed primal point {@code Z}, for
+ * certifying a candidate that came from anywhere (math.md section 4: "any feasible U may be
+ * kept; better dual points give tighter certificates"). Every candidate is rescaled into the
+ * feasible set and evaluated by {@link Certifier#dualPoint}; none is trusted.
+ *
+ * <ol>
+ *   <li>{@code rescaled-residual}: {@code grad F(A W)} at {@code Z}, rescaled (math.md section 4).</li>
+ *   <li>{@code proximal-continuation}: the rescaled residuals of a few proximal-gradient steps
+ *       started at {@code Z} (step {@code 1/L}), best one kept.</li>
+ *   <li>{@code dual-extrapolation}: the extrapolated residual of those steps (Massias, Gramfort,
+ *       Salmon, ICML 2018: weights {@code c = z / 1^T z} with {@code (R^T R) z = 1}, R the
+ *       differences of the last K+1 residuals), rescaled.</li>
+ *   <li>{@code dual-ascent}: from the best point so far, projected-gradient-style ascent on
+ *       {@code D}: a step along {@code grad D} (zero-sum per row for softmax, so {@code q} stays
+ *       on the simplex's affine hull), then rescaling into the feasible set; a step is kept only
+ *       if it raises {@code D}, else the step size halves.</li>
+ * </ol>
+ */
+public final class DualSearch {
+    /** Number of proximal-gradient steps whose residuals are tried and extrapolated. */
+    public static final int CONTINUATION_STEPS = 10;
+    /** Number of dual-ascent trials. */
+    public static final int ASCENT_STEPS = 30;
+
+    private DualSearch() {
+    }
+
+    /** The result: every candidate tried (in order) and the best. */
+    public record Outcome(List<DualPoint> candidates, DualPoint best) {
+    }
+
+    /** Runs the searches above at {@code Z}. */
+    public static Outcome search(Problem pb, double[] Z) {
+        pb.checkParameters(Z, "Z");
+        List<DualPoint> cands = new ArrayList<>();
+        int M = pb.samples() * pb.classes();
+        int P = pb.parameterCount();
+        double[] U0 = residual(pb, Z);
+        DualPoint best = Certifier.dualPoint(pb, U0, Certifier.RESCALED_RESIDUAL);
+        cands.add(best);
+
+        // Proximal-gradient continuation from Z, keeping the residual of each step.
+        double L = pb.lipschitz() > 0 ? pb.lipschitz() : 1.0;
+        double[] x = Z.clone();
+        double[] G = new double[P];
+        List<double[]> residuals = new ArrayList<>();
+        residuals.add(U0);
+        DualPoint bestCont = null;
+        for (int t = 0; t < CONTINUATION_STEPS; t++) {
+            double[] U = residuals.get(residuals.size() - 1);
+            pb.design().transposeMultiply(U, pb.classes(), G);
+            for (int p = 0; p < P; p++) {
+                x[p] -= G[p] / L;
+            }
+            pb.penalty().prox(x, 1.0 / L);
+            double[] Un = residual(pb, x);
+            residuals.add(Un);
+            DualPoint dp = Certifier.dualPoint(pb, Un, "proximal-continuation");
+            if (bestCont == null || dp.value() > bestCont.value()) {
+                bestCont = dp;
+            }
+        }
+        if (bestCont != null) {
+            cands.add(bestCont);
+            if (bestCont.value() > best.value()) {
+                best = bestCont;
+            }
+        }
+        double[] extrapolated = extrapolate(residuals, Math.min(5, residuals.size() - 1));
+        if (extrapolated != null) {
+            intoDomain(pb, extrapolated);
+            DualPoint dp = Certifier.dualPoint(pb, extrapolated, "dual-extrapolation");
+            cands.add(dp);
+            if (dp.value() > best.value()) {
+                best = dp;
+            }
+        }
+
+        // Dual ascent with rescaling, from the best point so far.
+        DualPoint cur = best;
+        double eta = 1.0 / pb.samples(); // D is N-strongly concave: 1/N is the natural step scale
+        boolean softmax = pb.loss().name().equals("softmax");
+        for (int t = 0; t < ASCENT_STEPS; t++) {
+            double[] u = cur.u();
+            double[] g = dualGradient(pb, u, softmax);
+            double[] trial = new double[M];
+            for (int p = 0; p < M; p++) {
+                trial[p] = u[p] + eta * g[p];
+            }
+            intoDomain(pb, trial);
+            DualPoint dp = Certifier.dualPoint(pb, trial, "dual-ascent");
+            if (dp.value() > cur.value()) {
+                cur = dp;
+                eta *= 1.5;
+            } else {
+                eta *= 0.5;
+            }
+        }
+        if (cur != best) {
+            cands.add(cur);
+            if (cur.value() > best.value()) {
+                best = cur;
+            }
+        }
+        return new Outcome(List.copyOf(cands), best);
+    }
+
+    /**
+     * For softmax, moves {@code U} into the conjugate's domain in place: {@code q = N u + y} is
+     * clipped at 0 and its rows renormalised to sum 1 (an affine combination of residuals can
+     * leave the simplex slightly). The value of the resulting point is then computed honestly.
+     */
+    static void intoDomain(Problem pb, double[] u) {
+        if (!pb.loss().name().equals("softmax")) {
+            return;
+        }
+        int N = pb.samples();
+        int c = pb.classes();
+        double[] q = new double[c];
+        for (int i = 0; i < N; i++) {
+            double sum = 0;
+            for (int l = 0; l < c; l++) {
+                q[l] = Math.max(0, N * u[i * c + l] + pb.targets().get(i, l));
+                sum += q[l];
+            }
+            for (int l = 0; l < c; l++) {
+                u[i * c + l] = (q[l] / sum - pb.targets().get(i, l)) / N;
+            }
+        }
+    }
+
+    /** {@code grad F(A W)} at {@code z}. */
+    static double[] residual(Problem pb, double[] z) {
+        double[] S = pb.scores(z);
+        double[] U = new double[S.length];
+        pb.loss().valueAndGradient(S, pb.targets(), U);
+        return U;
+    }
+
+    /** {@code grad D(U)}: {@code -(N U + Y)} (squared); {@code -(log q + 1)} made zero-sum per row (softmax). */
+    static double[] dualGradient(Problem pb, double[] u, boolean softmax) {
+        int N = pb.samples();
+        int c = pb.classes();
+        double[] g = new double[u.length];
+        for (int i = 0; i < N; i++) {
+            double mean = 0;
+            for (int l = 0; l < c; l++) {
+                double y = pb.targets().get(i, l);
+                int p = i * c + l;
+                if (softmax) {
+                    double q = Math.max(N * u[p] + y, 1e-300);
+                    g[p] = -(Math.log(q) + 1);
+                    mean += g[p];
+                } else {
+                    g[p] = -(N * u[p] + y);
+                }
+            }
+            if (softmax) {
+                mean /= c;
+                for (int l = 0; l < c; l++) {
+                    g[i * c + l] -= mean;
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * Extrapolation of the last {@code K+1} residuals (Massias et al. 2018): {@code null} when
+     * the linear system is singular or there are too few residuals.
+     */
+    static double[] extrapolate(List<double[]> r, int K) {
+        if (K < 2 || r.size() < K + 1) {
+            return null;
+        }
+        int M = r.get(0).length;
+        int last = r.size() - 1;
+        double[][] d = new double[K][];
+        for (int q = 0; q < K; q++) {
+            double[] a = r.get(last - q);
+            double[] b = r.get(last - q - 1);
+            d[q] = new double[M];
+            for (int p = 0; p < M; p++) {
+                d[q][p] = a[p] - b[p];
+            }
+        }
+        double[][] gram = new double[K][K];
+        for (int a = 0; a < K; a++) {
+            for (int b = a; b < K; b++) {
+                double s = 0;
+                for (int p = 0; p < M; p++) {
+                    s += d[a][p] * d[b][p];
+                }
+                gram[a][b] = s;
+                gram[b][a] = s;
+            }
+        }
+        double[] z = solve(gram, K);
+        if (z == null) {
+            return null;
+        }
+        double sum = 0;
+        for (double v : z) {
+            sum += v;
+        }
+        if (!(Math.abs(sum) > 1e-300) || !Double.isFinite(sum)) {
+            return null;
+        }
+        double[] out = new double[M];
+        for (int q = 0; q < K; q++) {
+            double c = z[q] / sum;
+            double[] rr = r.get(last - q);
+            for (int p = 0; p < M; p++) {
+                out[p] += c * rr[p];
+            }
+        }
+        return out;
+    }
+
+    /** Solves {@code G z = 1} by Gaussian elimination with partial pivoting; {@code null} if singular. */
+    private static double[] solve(double[][] g, int K) {
+        double[][] a = new double[K][K + 1];
+        double scale = 0;
+        for (int i = 0; i < K; i++) {
+            System.arraycopy(g[i], 0, a[i], 0, K);
+            a[i][K] = 1;
+            scale = Math.max(scale, Math.abs(g[i][i]));
+        }
+        if (!(scale > 0)) {
+            return null;
+        }
+        for (int col = 0; col < K; col++) {
+            int piv = col;
+            for (int i = col + 1; i < K; i++) {
+                if (Math.abs(a[i][col]) > Math.abs(a[piv][col])) {
+                    piv = i;
+                }
+            }
+            if (Math.abs(a[piv][col]) <= 1e-14 * scale) {
+                return null;
+            }
+            double[] tmp = a[col];
+            a[col] = a[piv];
+            a[piv] = tmp;
+            for (int i = col + 1; i < K; i++) {
+                double f = a[i][col] / a[col][col];
+                for (int j = col; j <= K; j++) {
+                    a[i][j] -= f * a[col][j];
+                }
+            }
+        }
+        double[] z = new double[K];
+        for (int i = K - 1; i >= 0; i--) {
+            double s = a[i][K];
+            for (int j = i + 1; j < K; j++) {
+                s -= a[i][j] * z[j];
+            }
+            z[i] = s / a[i][i];
+        }
+        return z;
+    }
+}

@@ -66,6 +66,17 @@ final class ConvexTraining {
         AtomicFiles.writeString(file, sb.toString());
     }
 
+    /** Certified relative gap against seconds, for the comparison figure. */
+    Plots.Line gapVersusTime(String name) {
+        double[] x = new double[rows.size()];
+        double[] y = new double[rows.size()];
+        for (int q = 0; q < rows.size(); q++) {
+            x[q] = rows.get(q).record().seconds();
+            y[q] = rows.get(q).record().relativeGap();
+        }
+        return new Plots.Line(name, x, y);
+    }
+
     void writePlots(Path dir, String title, Problem pb) throws IOException {
         int m = rows.size();
         double[] it = new double[m];

@@ -3,12 +3,15 @@ package org.cvxformer.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.solver.ProximalAdam;
 import org.cvxformer.core.solver.Solver;
 import org.cvxformer.core.solver.SolverConfig;
 import org.cvxformer.core.solver.Solvers;
@@ -62,6 +65,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run summary as JSON.")
     boolean json;
 
+    @Option(names = "--optimizer", defaultValue = "solver", paramLabel = "OPT",
+            description = "solver (the certified solver, default) or adam (the seed paper's minibatch Adam with a "
+                    + "proximal step, certified every --certify-every epochs and compared with the solver).")
+    String optimizer;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Adam batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "Adam epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--certify-every", defaultValue = "1", description = "Certify Adam's iterate every E epochs (default: ${DEFAULT-VALUE}).")
+    int certifyEvery;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of Adam's minibatch shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     static String defaultFeatures(String model) {
         return switch (model) {
             case "convex" -> "onehot";
@@ -85,7 +108,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
         }
         SolverConfig config = solver.config().withHistoryEvery(historyEvery);
-        Solver s = Solvers.byName(solver.solver);
+        boolean adam = switch (optimizer) {
+            case "solver" -> false;
+            case "adam" -> true;
+            default -> throw new IllegalArgumentException("--optimizer " + optimizer + " is unknown: expected solver or adam");
+        };
+        ProximalAdam.Settings adamSettings = ProximalAdam.Settings.defaults().withLearningRate(lr).withBatchSize(batch)
+                .withCertifyEvery(certifyEvery).withSeed(seed);
+        if (adam && epochs < 1) {
+            throw new IllegalArgumentException("--epochs = " + epochs + ": expected >= 1");
+        }
+        Solver s = adam ? new ProximalAdam(adamSettings) : Solvers.byName(solver.solver);
+        SolverConfig runConfig = adam ? config.withMaxIterations(epochs) : config;
         Loss l = Loss.byName(loss);
         DatasetBundle b = DatasetBundle.build(dataset, feats);
         Problem base = new Problem(b.trainDesign, b.trainTargets, l, 1.0);
@@ -94,7 +128,15 @@ public final class TrainCommand implements Callable<Integer> {
 
         ConvexTraining t;
         try (Progress progress = new Progress("train " + model, !noProgress)) {
-            t = ConvexTraining.run(b, pb, s, config, progress);
+            t = ConvexTraining.run(b, pb, s, runConfig, progress);
+        }
+        // With Adam, the certified solver runs too, on the same problem, for the comparison figure.
+        ConvexTraining reference = null;
+        if (adam) {
+            Solver ref = Solvers.byName(solver.solver);
+            try (Progress progress = new Progress("reference " + ref.name(), !noProgress)) {
+                reference = ConvexTraining.run(b, pb, ref, config.withHistoryEvery(1), progress);
+            }
         }
         Files.createDirectories(dir);
         Reports.writeZ(dir.resolve("Z.npy"), pb, t.result.z());
@@ -103,6 +145,14 @@ public final class TrainCommand implements Callable<Integer> {
         t.writeHistory(dir.resolve("history.csv"));
         String title = dataset.dataset + " p=" + dataset.p + " " + model;
         t.writePlots(dir, title, pb);
+        List<Plots.Line> gapLines = new ArrayList<>();
+        gapLines.add(t.gapVersusTime(adam ? "adam (lr " + lr + ", batch " + batch + ")" : t.result.solver()));
+        if (reference != null) {
+            reference.writeHistory(dir.resolve("solver_history.csv"));
+            gapLines.add(reference.gapVersusTime(reference.result.solver() + " (certified solver)"));
+        }
+        Plots.lines(dir.resolve("gap_vs_time.png"), title + ": certified relative gap against wall-clock time",
+                "seconds", "relative gap (P - D) / P", false, true, gapLines);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model);
         summary.put("train_accuracy", t.trainAccuracy);
@@ -117,6 +167,13 @@ public final class TrainCommand implements Callable<Integer> {
         summary.put("group_count", pb.groupCount());
         summary.put("beta", pb.beta());
         summary.put("beta_max", pb.betaMax());
+        summary.put("optimizer", optimizer);
+        if (reference != null) {
+            summary.put("solver_relative_gap", reference.result.certificate().relativeGap());
+            summary.put("solver_seconds", reference.result.seconds());
+            summary.put("solver_iterations", reference.result.iterations());
+            summary.put("objective_difference_to_solver", t.result.certificate().primal() - reference.result.certificate().primal());
+        }
         summary.put("data", b.provenance());
         Reports.writeJson(dir.resolve("summary.json"), summary);
         Manifest m = new Manifest("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
@@ -124,7 +181,11 @@ public final class TrainCommand implements Callable<Integer> {
                 .param("beta_ratio", pb.beta() / pb.betaMax()).param("solver", s.name())
                 .param("tol", config.tolerance()).param("max_iter", config.maxIterations())
                 .param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
-                .param("history_every", historyEvery).put("data", b.provenance());
+                .param("history_every", historyEvery).param("optimizer", optimizer).put("data", b.provenance());
+        if (adam) {
+            m.param("adam", Map.of("lr", lr, "batch", batch, "epochs", epochs, "certify_every", certifyEvery, "seed", seed,
+                    "beta1", adamSettings.beta1(), "beta2", adamSettings.beta2(), "epsilon", adamSettings.epsilon()));
+        }
         Reports.writeJson(dir.resolve("manifest.json"), m.toMap());
 
         PrintWriter pw = spec.commandLine().getOut();
@@ -135,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
             pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (%d train / %d validation examples)%n",
                     t.trainAccuracy, t.valAccuracy, b.split.trainSize(), b.split.valSize());
             pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json certificate.json history.csv Z.npy "
-                    + "gap.png accuracy.png row_norms.png%n", dir);
+                    + "gap.png accuracy.png row_norms.png gap_vs_time.png%n", dir);
         }
         pw.flush();
         if (!t.result.converged()) {

@@ -149,4 +149,21 @@ class CertifyCommandTest {
         assertTrue(JSON.readTree(out.resolve("certificate.json").toFile()).get("relative_gap").asDouble() <= 1e-6);
         assertTrue(Files.exists(out.resolve("manifest.json")));
     }
+
+    @Test
+    void adamTrainingWritesTheGapAgainstTimeComparison() throws IOException {
+        Path out = tmp.resolve("adam");
+        CliTest.Run r = CliTest.run("train", "--dataset", "mod-division", "--p", "7", "--optimizer", "adam", "--epochs", "20",
+                "--certify-every", "5", "--lr", "1e-2", "--batch", "8", "--out", out.toString());
+        assertEquals(3, r.code(), "a fixed epoch budget ends before the tolerance: " + r.err());
+        for (String f : List.of("history.csv", "solver_history.csv", "gap_vs_time.png", "certificate.json", "manifest.json")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertTrue(summary.get("solver_relative_gap").asDouble() <= 1e-6);
+        assertTrue(summary.get("objective_difference_to_solver").asDouble() >= 0);
+        assertTrue(summary.get("relative_gap").asDouble() * summary.get("objective").asDouble()
+                >= summary.get("objective_difference_to_solver").asDouble(), "Adam's gap bounds its suboptimality");
+        assertEquals(5, Files.readAllLines(out.resolve("history.csv")).size()); // header + epochs 5, 10, 15, 20
+    }
 }

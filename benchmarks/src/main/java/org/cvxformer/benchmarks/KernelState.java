@@ -1,0 +1,87 @@
+package org.cvxformer.benchmarks;
+
+import java.util.SplittableRandom;
+import org.cvxformer.core.problem.Design;
+import org.cvxformer.core.problem.DenseDesign;
+import org.cvxformer.core.problem.Loss;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.problem.SparseDesign;
+import org.cvxformer.core.problem.Targets;
+
+/**
+ * The benchmark instances, built deterministically: {@code onehot-p97} is the modular-division
+ * training half at p = 97 (N = 4656, n = 2, d = 97, c = 97, sparse), {@code dense-d512} the same
+ * samples and classes with a seeded Gaussian embedding of dimension 512 per token (dense,
+ * N x nd = 4656 x 1024). Kept free of JMH types so tests can build and check it.
+ */
+public final class KernelState {
+    public final Problem problem;
+    public final double[] z;
+    public final double[] u;
+    public final double[] s;
+    public final double[] g;
+
+    public KernelState(String instance) {
+        int p = 97;
+        int N = p * (p - 1) / 2;
+        int n = 2;
+        int[] tokens = new int[N * n];
+        int[] labels = new int[N];
+        SplittableRandom r = new SplittableRandom(97);
+        for (int i = 0; i < N; i++) {
+            int a = r.nextInt(p);
+            int b = 1 + r.nextInt(p - 1);
+            tokens[i * n] = a;
+            tokens[i * n + 1] = b;
+            labels[i] = (int) ((long) a * modInverse(b, p) % p);
+        }
+        Design A = switch (instance) {
+            case "onehot-p97" -> SparseDesign.oneHot(tokens, N, n, p);
+            case "dense-d512" -> {
+                int d = 512;
+                double[] table = new double[p * d];
+                for (int q = 0; q < table.length; q++) {
+                    table[q] = gauss(r) / Math.sqrt(d);
+                }
+                double[] x = new double[N * n * d];
+                for (int i = 0; i < N; i++) {
+                    for (int k = 0; k < n; k++) {
+                        System.arraycopy(table, tokens[i * n + k] * d, x, (i * n + k) * d, d);
+                    }
+                }
+                yield new DenseDesign(x, N, n, d);
+            }
+            default -> throw new IllegalArgumentException("instance '" + instance + "': expected onehot-p97 or dense-d512");
+        };
+        Problem base = new Problem(A, Targets.ofLabels(labels, p), Loss.byName("softmax"), 1.0);
+        problem = base.withBeta(0.01 * base.betaMax());
+        z = new double[problem.parameterCount()];
+        for (int q = 0; q < z.length; q++) {
+            z[q] = 0.1 * gauss(r);
+        }
+        s = new double[N * p];
+        u = new double[N * p];
+        for (int q = 0; q < u.length; q++) {
+            u[q] = gauss(r) / N;
+        }
+        g = new double[z.length];
+    }
+
+    static long modInverse(int b, int p) {
+        long result = 1;
+        long base = b;
+        int e = p - 2;
+        while (e > 0) {
+            if ((e & 1) == 1) {
+                result = result * base % p;
+            }
+            base = base * base % p;
+            e >>= 1;
+        }
+        return result;
+    }
+
+    static double gauss(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+}

@@ -225,4 +225,21 @@ class CliTest {
         JsonNode rows = JSON.readTree(out.resolve("path.json").toFile());
         assertEquals(0, rows.get(0).get("active_groups").asInt(), "beta = beta_max gives Z = 0");
     }
+
+    @Test
+    void benchSolversWritesTableJsonAndPlot() throws IOException {
+        Path f = fixture("planted-squared");
+        Path out = tmp.resolve("bench");
+        Run r = run("bench-solvers", "--x", f.resolve("X.npy").toString(), "--y", f.resolve("y.npy").toString(),
+                "--loss", "squared", "--beta-ratio", "0.1", "--runs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fista"), r.out());
+        JsonNode rows = JSON.readTree(out.resolve("bench.json").toFile());
+        assertTrue(rows.size() >= 1);
+        for (JsonNode row : rows) {
+            assertTrue(row.get("final_relative_gap").asDouble() <= 1e-8, row.toString());
+            assertTrue(row.get("to_1e-06").get("seconds").isNumber(), row.toString());
+        }
+        assertTrue(Files.size(out.resolve("gap_vs_time.png")) > 1000);
+    }
 }

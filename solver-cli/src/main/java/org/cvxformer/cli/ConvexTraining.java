@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cvxformer.core.io.AtomicFiles;
+import org.cvxformer.core.nn.Spectra;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.solver.IterationRecord;
 import org.cvxformer.core.solver.Solver;
@@ -28,7 +29,9 @@ final class ConvexTraining {
     /** Seconds spent scoring accuracies inside the solver's clock (reported, so timing stays honest). */
     final double evalSeconds;
 
-    private ConvexTraining(SolverResult result, List<Row> rows, double trainAccuracy, double valAccuracy, double evalSeconds) {
+    private ConvexTraining(SolverResult result, List<Row> rows, double trainAccuracy, double valAccuracy, double evalSeconds,
+            List<String> spectra) {
+        this.spectra = spectra;
         this.result = result;
         this.rows = rows;
         this.trainAccuracy = trainAccuracy;
@@ -36,11 +39,27 @@ final class ConvexTraining {
         this.evalSeconds = evalSeconds;
     }
 
+    /** Singular values of {@code W} (the single block's weight matrix) at recorded iterations. */
+    final List<String> spectra;
+
     static ConvexTraining run(DatasetBundle b, Problem pb, Solver solver, SolverConfig config, Progress progress) {
+        return run(b, pb, solver, config, progress, 0);
+    }
+
+    /**
+     * @param spectraEvery record the singular values of {@code W} every this many recorded rows
+     *                     (0: never); for the seed paper's Figures 3-4
+     */
+    static ConvexTraining run(DatasetBundle b, Problem pb, Solver solver, SolverConfig config, Progress progress,
+            int spectraEvery) {
         List<Row> rows = new ArrayList<>();
+        List<String> spectra = new ArrayList<>();
         double[] evalTime = {0};
         SolverResult r = solver.solve(pb, config, (rec, z) -> {
             long t = System.nanoTime();
+            if (spectraEvery > 0 && rows.size() % spectraEvery == 0) {
+                spectra.add(rec.iteration() + "\n" + spectrumCsv(pb, z));
+            }
             double tr = DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z);
             double va = DatasetBundle.accuracy(b.valDesign, b.valTargets, z);
             rows.add(new Row(rec, tr, va));
@@ -51,8 +70,33 @@ final class ConvexTraining {
             }
         });
         double[] z = r.z();
+        if (spectraEvery > 0) {
+            spectra.add(r.iterations() + "\n" + spectrumCsv(pb, z));
+        }
         return new ConvexTraining(r, rows, DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z),
-                DatasetBundle.accuracy(b.valDesign, b.valTargets, z), evalTime[0]);
+                DatasetBundle.accuracy(b.valDesign, b.valTargets, z), evalTime[0], spectra);
+    }
+
+    /** The single block's {@code W} ({@code nd x c}; stored transposed, same singular values) as a spectra CSV. */
+    static String spectrumCsv(Problem pb, double[] z) {
+        int rowsW = pb.classes();
+        int cols = pb.tokens() * pb.features();
+        double[] sv = Spectra.singularValues(z, 0, rowsW, cols);
+        return Spectra.toCsv(List.of(new Spectra.Spectrum("W", cols, rowsW, sv, Spectra.effectiveRank(sv))));
+    }
+
+    /** Writes {@code spectra/epoch-NNNNNN.csv} (iteration numbers as epochs) for the spectrum command. */
+    void writeSpectra(Path dir) throws IOException {
+        if (spectra.isEmpty()) {
+            return;
+        }
+        java.nio.file.Files.createDirectories(dir.resolve("spectra"));
+        for (String s : spectra) {
+            int nl = s.indexOf('\n');
+            int it = Integer.parseInt(s.substring(0, nl));
+            AtomicFiles.writeString(dir.resolve("spectra").resolve(String.format(java.util.Locale.ROOT, "epoch-%06d.csv", it)),
+                    s.substring(nl + 1));
+        }
     }
 
     void writeHistory(Path file) throws IOException {

@@ -42,11 +42,16 @@ final class DatasetBundle {
 
     /** Builds everything from the options; {@code defaultFeatures} applies when --features is absent. */
     static DatasetBundle build(DatasetOptions o, String defaultFeatures) {
+        return build(o, defaultFeatures, "pair");
+    }
+
+    /** As {@link #build(DatasetOptions, String)}, with the token format to use when --format is absent. */
+    static DatasetBundle build(DatasetOptions o, String defaultFeatures, String defaultFormat) {
         if (o.dataset == null) {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }
         Operation op = Operation.fromName(o.dataset);
-        TokenFormat fmt = TokenFormat.fromName(o.format);
+        TokenFormat fmt = TokenFormat.fromName(o.format != null ? o.format : defaultFormat);
         AlgorithmicDataset data = AlgorithmicDataset.generate(op, o.p, fmt);
         Split split = Split.of(data.size(), o.trainFraction, o.splitSeed);
         String fname = o.features != null ? o.features : defaultFeatures;

@@ -13,8 +13,9 @@ public final class DatasetOptions {
     @Option(names = "--p", defaultValue = "97", paramLabel = "P", description = "Prime modulus (default: ${DEFAULT-VALUE}).")
     int p;
 
-    @Option(names = "--format", defaultValue = "pair", paramLabel = "FMT",
-            description = "Token format: pair ([a, b]) or equation ([a, op, b, =]) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "Token format: pair ([a, b]) or equation ([a, op, b, =]) (default: pair for the convex block, "
+                    + "equation for nonconvex and convex-stack).")
     String format;
 
     @Option(names = "--train-fraction", defaultValue = "0.5", paramLabel = "F",

@@ -34,8 +34,12 @@ final class Progress implements AutoCloseable {
                 : Math.max(0, Math.min(1, Math.log10(Math.max(relativeGap, 1e-300)) / Math.log10(tolerance)));
         int width = 24;
         int filled = (int) Math.round(frac * width);
-        err.printf(Locale.ROOT, "\r%s [%s%s] it %d  %.1fs  rel gap %.2e%s   ", label, "#".repeat(filled),
-                ".".repeat(width - filled), iteration, seconds, relativeGap, extra == null ? "" : "  " + extra);
+        if (Double.isNaN(relativeGap)) {
+            err.printf(Locale.ROOT, "\r%s  %.1fs  %s   ", label, seconds, extra == null ? "" : extra);
+        } else {
+            err.printf(Locale.ROOT, "\r%s [%s%s] it %d  %.1fs  rel gap %.2e%s   ", label, "#".repeat(filled),
+                    ".".repeat(width - filled), iteration, seconds, relativeGap, extra == null ? "" : "  " + extra);
+        }
         err.flush();
     }
 

@@ -63,41 +63,102 @@ public final class DenseDesign implements Design {
         return a[(i * n + k) * d + j];
     }
 
+    /**
+     * {@code S = A W}, computed as {@code S_i = sum_j a_ij Wt_j} with {@code Wt = W^T}
+     * ({@code nd x c}): the inner loop runs over the {@code c} classes with unit stride, which
+     * the JIT vectorises, and four samples share every load of a {@code Wt} row. Split over
+     * samples; each entry's sum runs over {@code j} in order, whatever the thread count.
+     */
     @Override
     public void multiply(double[] W, int c, double[] S) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
         Designs.checkLength("S", S.length, (long) N * c);
-        Parallel.forRange(N, (long) N * c * nd, (from, to) -> {
-            for (int i = from; i < to; i++) {
+        double[] wt = transpose(W, c, nd);
+        Parallel.forRange((N + 3) / 4, (long) N * c * nd, (fromBlock, toBlock) -> {
+            int from = fromBlock * 4;
+            int to = Math.min(N, toBlock * 4);
+            Arrays.fill(S, from * c, to * c, 0.0);
+            int i = from;
+            for (; i + 3 < to; i += 4) {
+                int a0 = i * nd, a1 = a0 + nd, a2 = a1 + nd, a3 = a2 + nd;
+                int s0 = i * c, s1 = s0 + c, s2 = s1 + c, s3 = s2 + c;
+                for (int j = 0; j < nd; j++) {
+                    double x0 = a[a0 + j], x1 = a[a1 + j], x2 = a[a2 + j], x3 = a[a3 + j];
+                    int w = j * c;
+                    for (int l = 0; l < c; l++) {
+                        double v = wt[w + l];
+                        S[s0 + l] += x0 * v;
+                        S[s1 + l] += x1 * v;
+                        S[s2 + l] += x2 * v;
+                        S[s3 + l] += x3 * v;
+                    }
+                }
+            }
+            for (; i < to; i++) {
                 int ai = i * nd;
-                for (int l = 0; l < c; l++) {
-                    S[i * c + l] = Vec.dot(a, ai, W, l * nd, nd);
+                int si = i * c;
+                for (int j = 0; j < nd; j++) {
+                    double x = a[ai + j];
+                    if (x != 0) {
+                        Vec.axpy(x, wt, j * c, S, si, c);
+                    }
                 }
             }
         });
     }
 
+    /**
+     * {@code G = A^T U}, accumulated as {@code G^T} ({@code nd x c}) row by row,
+     * {@code Gt_j += sum_i a_ij U_i}, four samples per pass over a {@code Gt} row (unit stride
+     * over classes), then transposed. Split over columns {@code j}; each entry's sum runs over
+     * {@code i} in order, whatever the thread count.
+     */
     @Override
     public void transposeMultiply(double[] U, int c, double[] G) {
         int nd = n * d;
         Designs.checkLength("U", U.length, (long) N * c);
         Designs.checkLength("G", G.length, (long) c * nd);
-        // Split over classes: each output column G_l accumulates over i in the same order,
-        // whatever the number of threads. Rows of A stay in cache while all classes use them.
-        Parallel.forRange(c, (long) N * c * nd, (from, to) -> {
-            Arrays.fill(G, from * nd, to * nd, 0.0);
-            for (int i = 0; i < N; i++) {
+        double[] gt = new double[nd * c];
+        Parallel.forRange(nd, (long) N * c * nd, (from, to) -> {
+            int i = 0;
+            for (; i + 3 < N; i += 4) {
+                int a0 = i * nd, a1 = a0 + nd, a2 = a1 + nd, a3 = a2 + nd;
+                int u0 = i * c, u1 = u0 + c, u2 = u1 + c, u3 = u2 + c;
+                for (int j = from; j < to; j++) {
+                    double x0 = a[a0 + j], x1 = a[a1 + j], x2 = a[a2 + j], x3 = a[a3 + j];
+                    int g = j * c;
+                    for (int l = 0; l < c; l++) {
+                        gt[g + l] += x0 * U[u0 + l] + x1 * U[u1 + l] + x2 * U[u2 + l] + x3 * U[u3 + l];
+                    }
+                }
+            }
+            for (; i < N; i++) {
                 int ai = i * nd;
                 int ui = i * c;
-                for (int l = from; l < to; l++) {
-                    double u = U[ui + l];
-                    if (u != 0) {
-                        Vec.axpy(u, a, ai, G, l * nd, nd);
+                for (int j = from; j < to; j++) {
+                    double x = a[ai + j];
+                    if (x != 0) {
+                        Vec.axpy(x, U, ui, gt, j * c, c);
                     }
                 }
             }
         });
+        for (int l = 0; l < c; l++) {
+            for (int q = 0; q < nd; q++) {
+                G[l * nd + q] = gt[q * c + l];
+            }
+        }
+    }
+
+    private static double[] transpose(double[] W, int c, int nd) {
+        double[] wt = new double[W.length];
+        for (int l = 0; l < c; l++) {
+            for (int q = 0; q < nd; q++) {
+                wt[q * c + l] = W[l * nd + q];
+            }
+        }
+        return wt;
     }
 
     @Override

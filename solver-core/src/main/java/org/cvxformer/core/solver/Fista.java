@@ -27,6 +27,13 @@ public final class Fista implements Solver {
     /** Slack in the sufficient-decrease test, relative to {@code max(1, |F|)}, for rounding alone. */
     static final double DECREASE_SLACK = 1e-13;
 
+    /**
+     * With an exact Lipschitz constant no backtracking test is needed, so the objective and the
+     * dual point (an exp and a log per score) are evaluated only every this many iterations:
+     * the gradient at the extrapolated point is then the only transcendental pass per iteration.
+     */
+    static final int CHECK_EVERY = 5;
+
     @Override
     public String name() {
         return "fista";
@@ -75,28 +82,35 @@ public final class Fista implements Solver {
         int k = 0;
         IterationRecord last = null;
 
+        boolean exactL = pb.sigmaMaxIsExact();
+        boolean forceCheck = false;
+        int lastRecorded = 0;
         while (k < cfg.maxIterations()) {
             k++;
+            boolean check = !exactL || forceCheck || k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations();
+            forceCheck = false;
             double Fy = loss.valueAndGradient(Sy, Y, U);
             A.transposeMultiply(U, c, G);
 
             // The gradient at y, rescaled, is a feasible dual point (math.md section 4).
             boolean dualMoved = false;
-            double gnorm = pen.dualNorm(G);
-            double t = gnorm > beta ? beta / gnorm : 1.0;
-            for (int p = 0; p < M; p++) {
-                Ut[p] = t * U[p];
-            }
-            double D = loss.dual(Ut, Y);
-            if (D > bestDual) {
-                dualMoved = D - bestDual > 1e-15 * Math.abs(D);
-                bestDual = D;
-                bestU = Ut.clone();
-                bestUSource = "rescaled-residual at extrapolated point";
+            if (check) {
+                double gnorm = pen.dualNorm(G);
+                double t = gnorm > beta ? beta / gnorm : 1.0;
+                for (int p = 0; p < M; p++) {
+                    Ut[p] = t * U[p];
+                }
+                double D = loss.dual(Ut, Y);
+                if (D > bestDual) {
+                    dualMoved = D - bestDual > 1e-15 * Math.abs(D);
+                    bestDual = D;
+                    bestU = Ut.clone();
+                    bestUSource = "rescaled-residual at extrapolated point";
+                }
             }
 
-            // Proximal step with backtracking.
-            double FxNew;
+            // Proximal step with backtracking (skipped when L is exact).
+            double FxNew = Double.NaN;
             while (true) {
                 double step = 1.0 / L;
                 for (int p = 0; p < P; p++) {
@@ -104,7 +118,13 @@ public final class Fista implements Solver {
                 }
                 pen.prox(xNew, step);
                 A.multiply(xNew, c, SxNew);
+                if (exactL && !check) {
+                    break;
+                }
                 FxNew = loss.value(SxNew, Y);
+                if (exactL) {
+                    break;
+                }
                 double lin = 0;
                 double sq = 0;
                 for (int p = 0; p < P; p++) {
@@ -119,52 +139,57 @@ public final class Fista implements Solver {
                 L *= cfg.backtrackFactor();
                 backtracks++;
             }
-            double PxNew = FxNew + pen.value(xNew);
-            if (!Double.isFinite(PxNew) || !Double.isFinite(bestDual)) {
-                status = Status.FAILED;
-                message = "a non-finite objective appeared at iteration " + k + " (returning the best finite iterate)";
-                break;
-            }
-            boolean primalMoved = PxNew < bestP - 1e-15 * Math.abs(bestP);
-            if (PxNew < bestP) {
-                bestP = PxNew;
-                System.arraycopy(xNew, 0, bestX, 0, P);
-            }
-            double relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
-            if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance()) {
-                // Close to the tolerance: also try the residual at the best iterate, which
-                // may certify it a few iterations earlier than the extrapolated point would.
-                DualPoint own = Certifier.dualPoint(pb, gradientAt(pb, bestX), "rescaled-residual at iterate");
-                if (own.value() > bestDual) {
-                    bestDual = own.value();
-                    bestU = own.u();
-                    bestUSource = own.source();
-                    relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
+            if (check) {
+                double PxNew = FxNew + pen.value(xNew);
+                if (!Double.isFinite(PxNew) || !Double.isFinite(bestDual)) {
+                    status = Status.FAILED;
+                    message = "a non-finite objective appeared at iteration " + k + " (returning the best finite iterate)";
+                    break;
                 }
-            }
+                boolean primalMoved = PxNew < bestP - 1e-15 * Math.abs(bestP);
+                if (PxNew < bestP) {
+                    bestP = PxNew;
+                    System.arraycopy(xNew, 0, bestX, 0, P);
+                }
+                double relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
+                if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance()) {
+                    // Close to the tolerance: also try the residual at the best iterate, which
+                    // may certify it a few iterations earlier than the extrapolated point would.
+                    DualPoint own = Certifier.dualPoint(pb, gradientAt(pb, bestX), "rescaled-residual at iterate");
+                    if (own.value() > bestDual) {
+                        bestDual = own.value();
+                        bestU = own.u();
+                        bestUSource = own.source();
+                        relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
+                    }
+                }
 
-            double seconds = (System.nanoTime() - t0) * 1e-9;
-            last = new IterationRecord(k, seconds, bestP, bestDual, bestP - bestDual);
-            if (k % cfg.historyEvery() == 0) {
-                history.add(last);
-                listener.onIteration(last, bestX);
-            }
-            if (relGap <= cfg.tolerance()) {
-                status = Status.OPTIMAL;
-                message = "relative duality gap " + fmt(relGap) + " <= tolerance " + fmt(cfg.tolerance());
-                break;
-            }
-            stall = (primalMoved || dualMoved) ? 0 : stall + 1;
-            if (stall >= cfg.stallIterations()) {
-                status = Status.APPROXIMATE;
-                message = "no progress in " + stall + " iterations at relative gap " + fmt(relGap)
-                        + " (floating-point limit)";
-                break;
-            }
-            if (seconds >= cfg.maxSeconds()) {
-                status = Status.TIME_LIMIT;
-                message = "reached the time limit of " + cfg.maxSeconds() + " s";
-                break;
+                double seconds = (System.nanoTime() - t0) * 1e-9;
+                last = new IterationRecord(k, seconds, bestP, bestDual, bestP - bestDual);
+                if (k - lastRecorded >= cfg.historyEvery()) {
+                    lastRecorded = k;
+                    history.add(last);
+                    listener.onIteration(last, bestX);
+                }
+                if (relGap <= cfg.tolerance()) {
+                    status = Status.OPTIMAL;
+                    message = "relative duality gap " + fmt(relGap) + " <= tolerance " + fmt(cfg.tolerance());
+                    break;
+                }
+                stall = (primalMoved || dualMoved) ? 0 : stall + 1;
+                if (stall >= cfg.stallIterations()) {
+                    status = Status.APPROXIMATE;
+                    message = "no progress in " + stall + " iterations at relative gap " + fmt(relGap)
+                            + " (floating-point limit)";
+                    break;
+                }
+                if (seconds >= cfg.maxSeconds()) {
+                    status = Status.TIME_LIMIT;
+                    message = "reached the time limit of " + cfg.maxSeconds() + " s";
+                    break;
+                }
+            } else if ((System.nanoTime() - t0) * 1e-9 >= cfg.maxSeconds()) {
+                forceCheck = true; // evaluate the next iterate, then stop at the time limit
             }
 
             // Momentum, with the gradient-scheme restart: drop it when it points uphill.

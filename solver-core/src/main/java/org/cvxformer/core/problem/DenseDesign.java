@@ -74,7 +74,7 @@ public final class DenseDesign implements Design {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
         Designs.checkLength("S", S.length, (long) N * c);
-        double[] wt = transpose(W, c, nd);
+        double[] wt = Designs.transpose(W, c, nd);
         Parallel.forRange((N + 3) / 4, (long) N * c * nd, (fromBlock, toBlock) -> {
             int from = fromBlock * 4;
             int to = Math.min(N, toBlock * 4);
@@ -149,16 +149,6 @@ public final class DenseDesign implements Design {
                 G[l * nd + q] = gt[q * c + l];
             }
         }
-    }
-
-    private static double[] transpose(double[] W, int c, int nd) {
-        double[] wt = new double[W.length];
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                wt[q * c + l] = W[l * nd + q];
-            }
-        }
-        return wt;
     }
 
     @Override

@@ -58,4 +58,15 @@ public final class Designs {
             throw new IllegalArgumentException(what + " has length " + actual + ", expected " + expected);
         }
     }
+
+    /** {@code W^T}: the {@code c x nd} parameter layout turned into {@code nd x c}, so loops over classes are contiguous. */
+    static double[] transpose(double[] W, int c, int nd) {
+        double[] wt = new double[W.length];
+        for (int l = 0; l < c; l++) {
+            for (int q = 0; q < nd; q++) {
+                wt[q * c + l] = W[l * nd + q];
+            }
+        }
+        return wt;
+    }
 }

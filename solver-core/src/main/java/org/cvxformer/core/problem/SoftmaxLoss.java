@@ -42,19 +42,26 @@ public final class SoftmaxLoss implements Loss {
         double total = 0;
         for (int i = 0; i < N; i++) {
             int o = i * c;
-            double m = Double.NEGATIVE_INFINITY;
-            for (int l = 0; l < c; l++) {
-                m = Math.max(m, S[o + l]);
-            }
-            double z = 0;
             double ys = 0;
             for (int l = 0; l < c; l++) {
-                z += Math.exp(S[o + l] - m);
                 ys += y[o + l] * S[o + l];
             }
-            total += m + Math.log(z) - ys;
+            total += logSumExp(S, o, c) - ys;
         }
         return total / N;
+    }
+
+    /** {@code log sum_l e^{s_l}} of one row, shifted by its maximum so nothing overflows. */
+    static double logSumExp(double[] S, int o, int c) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < c; l++) {
+            m = Math.max(m, S[o + l]);
+        }
+        double z = 0;
+        for (int l = 0; l < c; l++) {
+            z += Math.exp(S[o + l] - m);
+        }
+        return m + Math.log(z);
     }
 
     @Override

@@ -120,7 +120,7 @@ public final class SparseDesign implements Design {
         Designs.checkLength("W", W.length, (long) c * nd);
         Designs.checkLength("S", S.length, (long) N * c);
         // W transposed to (nd x c) so that the inner loop over classes is contiguous.
-        double[] wt = transpose(W, c, nd);
+        double[] wt = Designs.transpose(W, c, nd);
         Parallel.forRange(N, (long) val.length * c, (from, to) -> {
             Arrays.fill(S, from * c, to * c, 0.0);
             for (int i = from; i < to; i++) {
@@ -161,16 +161,6 @@ public final class SparseDesign implements Design {
                 G[l * nd + q] = gt[q * c + l];
             }
         }
-    }
-
-    private static double[] transpose(double[] W, int c, int nd) {
-        double[] wt = new double[W.length];
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                wt[q * c + l] = W[l * nd + q];
-            }
-        }
-        return wt;
     }
 
     @Override

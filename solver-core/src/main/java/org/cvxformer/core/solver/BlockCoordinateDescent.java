@@ -241,19 +241,13 @@ public final class BlockCoordinateDescent implements Solver {
 
         /** GAP safe screening with the best dual point; returns the number of newly screened groups. */
         int screen(double gap) {
-            if (bestG == null || !(gap >= 0) || !Double.isFinite(gap)) {
+            if (bestG == null) {
                 return 0;
             }
-            double rad = Math.sqrt(2 * gap / N);
-            int count = 0;
+            boolean[] before = screened.clone();
+            int count = GapSafeScreening.screen(pb, gap, bestG, screened);
             for (int g = 0; g < groups; g++) {
-                if (screened[g]) {
-                    continue;
-                }
-                int k = g % n;
-                if (Vec.norm2(bestG, g * d, d) + rad * sigmaSafe[k] < beta) {
-                    screened[g] = true;
-                    count++;
+                if (screened[g] && !before[g]) {
                     setGroup(g, null);
                 }
             }

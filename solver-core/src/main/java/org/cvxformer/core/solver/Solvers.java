@@ -10,7 +10,7 @@ public final class Solvers {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("fista", "bcd");
+        return List.of("fista", "bcd", "prox-newton");
     }
 
     /** The solver called {@code name}. */
@@ -19,6 +19,7 @@ public final class Solvers {
         return switch (key) {
             case "fista" -> new Fista();
             case "bcd" -> new BlockCoordinateDescent();
+            case "prox-newton", "proxnewton", "newton" -> new ProxNewton();
             default -> throw new IllegalArgumentException("solver '" + name + "' is unknown: expected one of " + names());
         };
     }

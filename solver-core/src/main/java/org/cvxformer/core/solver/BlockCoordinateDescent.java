@@ -86,6 +86,8 @@ public final class BlockCoordinateDescent implements Solver {
         final int N, n, d, c, groups, P;
         final double beta;
         final double[] Lk;
+        final double[] Lcur;
+        long backtracks;
         final double[] sigmaSafe;
         final double[] z;
         final ScoreState st;
@@ -127,6 +129,10 @@ public final class BlockCoordinateDescent implements Solver {
             for (int k = 0; k < n; k++) {
                 Lk[k] = curv * B.sigmaMaxSquaredStep(k) / N;
                 sigmaSafe[k] = Math.sqrt(B.sigmaMaxSquaredBound(k));
+            }
+            this.Lcur = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                Lcur[g] = 2 * Lk[g % n];
             }
             this.screened = new boolean[groups];
             this.r = new double[N];
@@ -214,8 +220,8 @@ public final class BlockCoordinateDescent implements Solver {
                 status = Status.APPROXIMATE;
             }
             double seconds = (System.nanoTime() - t0) * 1e-9;
-            message += String.format(Locale.ROOT, "; %d outer iterations, %d epochs, %d/%d groups screened",
-                    outer, epochs, screenedCount, groups);
+            message += String.format(Locale.ROOT, "; %d outer iterations, %d epochs, %d/%d groups screened, %d backtracks",
+                    outer, epochs, screenedCount, groups, backtracks);
             return new SolverResult(name(), z, cert, status, epochs, seconds, history, message);
         }
 
@@ -345,27 +351,62 @@ public final class BlockCoordinateDescent implements Solver {
             return loss.dual(Ut, pb.targets());
         }
 
-        /** One proximal block step on group {@code g}. */
+        /**
+         * One proximal block step on group {@code g}. Squared loss: step {@code 1/L_k}. Softmax: the
+         * global bound {@code L_k} (curvature 1/4) is often far above the local curvature
+         * ({@code p_il(1-p_il)} is about {@code 1/c} when probabilities are spread), so the step
+         * starts from half the constant that last succeeded on this group and backtracks
+         * (doubling, never above {@code L_k}, which always passes) until the sufficient-decrease
+         * test {@code F(new) <= F + <g, delta> + (L/2) ||delta||^2} holds, with {@code F}'s
+         * change computed exactly from the incremental log-sum-exp updates. Every accepted step
+         * decreases {@code P}.
+         */
         void step(int g) {
             int l = g / n;
             int k = g % n;
             int off = g * d;
-            double L = Lk[k];
-            if (!(L > 0)) {
+            double Lmax = Lk[k];
+            if (!(Lmax > 0)) {
                 setGroup(g, null); // A_k = 0: the group does not affect F, so 0 minimises its penalty
                 return;
             }
             st.residual(l, r);
             B.transposeMultiply(k, r, 0, grad, 0);
-            for (int j = 0; j < d; j++) {
-                v[j] = z[off + j] - grad[j] / L;
+            double L = st.softmax ? Math.min(Lmax, 0.5 * Lcur[g]) : Lmax;
+            while (true) {
+                for (int j = 0; j < d; j++) {
+                    v[j] = z[off + j] - grad[j] / L;
+                }
+                GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                if (L >= Lmax) {
+                    setGroup(g, v);
+                    break;
+                }
+                double lin = 0, sq = 0;
+                for (int j = 0; j < d; j++) {
+                    double dl = v[j] - z[off + j];
+                    lin += grad[j] * dl;
+                    sq += dl * dl;
+                }
+                double dF = setGroup(g, v) / N;
+                if (dF <= lin + 0.5 * L * sq + 1e-15 * (Math.abs(lin) + 1e-300)) {
+                    break;
+                }
+                for (int j = 0; j < d; j++) {
+                    v[j] = z[off + j] - delta[j];
+                }
+                setGroup(g, v); // revert
+                backtracks++;
+                L = Math.min(Lmax, 2 * L);
             }
-            GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
-            setGroup(g, v);
+            Lcur[g] = L;
         }
 
-        /** Sets group {@code g} to {@code value} ({@code null}: zero), updating the scores. */
-        void setGroup(int g, double[] value) {
+        /**
+         * Sets group {@code g} to {@code value} ({@code null}: zero), updating the scores; returns
+         * the change of {@code N * F}. Leaves the applied change in {@code delta}.
+         */
+        double setGroup(int g, double[] value) {
             int l = g / n;
             int k = g % n;
             int off = g * d;
@@ -377,18 +418,20 @@ public final class BlockCoordinateDescent implements Solver {
                 z[off + j] = nv;
             }
             if (!any || !(Lk[k] > 0)) {
-                return;
+                return 0;
             }
             int m = B.multiplyTouched(k, delta, 0, ds, touched, mark);
+            double dF = 0;
             for (int q = 0; q < m; q++) {
                 int i = touched[q];
                 double x = ds[i];
                 if (x != 0) {
-                    st.add(l, i, x);
+                    dF += st.add(l, i, x);
                 }
                 ds[i] = 0;
                 mark[i] = false;
             }
+            return dF;
         }
     }
 

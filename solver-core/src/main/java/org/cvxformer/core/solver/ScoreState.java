@@ -95,21 +95,27 @@ final class ScoreState {
         return Math.exp(St[l * N + i] - lse[i]);
     }
 
-    /** {@code s_il += ds}. */
-    void add(int l, int i, double ds) {
+    /**
+     * {@code s_il += ds}; returns the change of {@code N * F} from this sample:
+     * {@code delta lse_i - y_il ds} (softmax) or {@code (s - y) ds + ds^2 / 2} (squared).
+     */
+    double add(int l, int i, double ds) {
         int q = l * N + i;
         if (softmax) {
             double p = Math.exp(St[q] - lse[i]);
             St[q] += ds;
             double arg = p * Math.expm1(ds);
+            double old = lse[i];
             if (ds < 30 && arg > -0.5) {
                 lse[i] += Math.log1p(arg);
-            } else {
-                lse[i] = rowLse(St, i);
+                return Math.log1p(arg) - Yt[q] * ds;
             }
-        } else {
-            St[q] += ds;
+            lse[i] = rowLse(St, i);
+            return lse[i] - old - Yt[q] * ds;
         }
+        double res = St[q] - Yt[q];
+        St[q] += ds;
+        return res * ds + 0.5 * ds * ds;
     }
 
     /** Row-major copy {@code S[i*c + l]} of class-major scores {@code st}. */

@@ -191,6 +191,7 @@ public final class ProxNewton implements Solver {
             }
             // inner coordinate descent on the penalised quadratic model
             double innerTol = tu.innerTolerance() * 0.1 * Math.max(gap, 0);
+            double first = -1;
             for (int e = 0; e < tu.newtonInnerEpochs(); e++) {
                 innerTotal++;
                 double progress = 0;
@@ -227,7 +228,12 @@ public final class ProxNewton implements Solver {
                     progress += 0.5 * L * ch;
                     applyDirection(B, l, k, off, d, step, D, dSt, w, probT, softmax, N, ds, touched, mark);
                 }
-                if (progress <= innerTol) {
+                // stop when an epoch changes the model far less than the first one did, or
+                // far less than the current gap (the inner problem is then solved well enough)
+                if (first < 0) {
+                    first = progress;
+                }
+                if (progress <= 1e-3 * first || progress <= 1e-3 * innerTol) {
                     break;
                 }
             }

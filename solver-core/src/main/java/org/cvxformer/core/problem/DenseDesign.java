@@ -172,6 +172,19 @@ public final class DenseDesign implements Design {
     }
 
     @Override
+    public void forEachStored(EntryVisitor visitor) {
+        int nd = n * d;
+        for (int i = 0; i < N; i++) {
+            for (int q = 0; q < nd; q++) {
+                double v = a[i * nd + q];
+                if (v != 0) {
+                    visitor.accept(i, q / d, q % d, v);
+                }
+            }
+        }
+    }
+
+    @Override
     public Design rows(int[] idx) {
         int nd = n * d;
         double[] b = new double[idx.length * nd];

@@ -61,4 +61,29 @@ public interface Design {
 
     /** The rows {@code idx} of this design, in that order (for train/validation splits). */
     Design rows(int[] idx);
+
+    /** Receives one stored entry {@code x_ikj = value}. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void accept(int i, int k, int j, double value);
+    }
+
+    /**
+     * Visits every stored non-zero entry once, in increasing row {@code i}, then column
+     * {@code k*d + j} order (used to build column-block views for coordinate descent). The
+     * default goes through {@link #get}; implementations override it with a direct scan.
+     */
+    default void forEachStored(EntryVisitor visitor) {
+        int N = samples(), n = tokens(), d = features();
+        for (int i = 0; i < N; i++) {
+            for (int k = 0; k < n; k++) {
+                for (int j = 0; j < d; j++) {
+                    double v = get(i, k, j);
+                    if (v != 0) {
+                        visitor.accept(i, k, j, v);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -24,6 +24,7 @@ public final class Problem {
         private volatile double betaMax = Double.NaN;
         private volatile double sigmaMaxSquared = Double.NaN;
         private volatile boolean sigmaExact;
+        private volatile TokenBlocks tokenBlocks;
     }
 
     /**
@@ -161,6 +162,24 @@ public final class Problem {
      */
     public double lipschitz() {
         return loss.curvature() * sigmaMaxSquared() / samples();
+    }
+
+    /**
+     * The per-token column blocks {@code A_k} with their spectral bounds (math.md section 6),
+     * built on first use and shared by {@link #withBeta(double)}.
+     */
+    public TokenBlocks tokenBlocks() {
+        TokenBlocks b = constants.tokenBlocks;
+        if (b == null) {
+            synchronized (constants) {
+                b = constants.tokenBlocks;
+                if (b == null) {
+                    b = TokenBlocks.of(design);
+                    constants.tokenBlocks = b;
+                }
+            }
+        }
+        return b;
     }
 
     /** Rejects a parameter array of the wrong length or with non-finite entries. */

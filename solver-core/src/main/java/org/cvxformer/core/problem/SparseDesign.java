@@ -188,6 +188,17 @@ public final class SparseDesign implements Design {
     }
 
     @Override
+    public void forEachStored(EntryVisitor visitor) {
+        for (int i = 0; i < N; i++) {
+            for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                if (val[p] != 0) {
+                    visitor.accept(i, col[p] / d, col[p] % d, val[p]);
+                }
+            }
+        }
+    }
+
+    @Override
     public Design rows(int[] idx) {
         int[] rs = new int[idx.length + 1];
         int nnz = 0;

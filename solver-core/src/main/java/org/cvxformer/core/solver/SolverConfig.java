@@ -15,9 +15,120 @@ package org.cvxformer.core.solver;
  *                          in which neither the best primal nor the best dual value moved by more than
  *                          1e-15 relative: floating point allows no further progress (default 500)
  * @param initial           warm start {@code Z} (length {@code c*n*d}), or {@code null} for zero
+ * @param tuning            the constants of the bcd, admm and prox-newton solvers ({@link Tuning#defaults()})
  */
 public record SolverConfig(double tolerance, int maxIterations, double maxSeconds, int historyEvery,
-        boolean restart, double backtrackFactor, int stallIterations, double[] initial) {
+        boolean restart, double backtrackFactor, int stallIterations, double[] initial, Tuning tuning) {
+
+    /** The configuration without solver tuning (uses {@link Tuning#defaults()}). */
+    public SolverConfig(double tolerance, int maxIterations, double maxSeconds, int historyEvery,
+            boolean restart, double backtrackFactor, int stallIterations, double[] initial) {
+        this(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial,
+                Tuning.defaults());
+    }
+
+    /**
+     * Constants of the block coordinate descent ({@code bcd}), ADMM ({@code admm}) and proximal
+     * Newton ({@code prox-newton}) solvers. Immutable; build with {@link #defaults()} and the
+     * {@code with...} methods.
+     *
+     * @param workingSetStart       bcd: groups in the first working set (then doubled each outer
+     *                              iteration, celer/skglm style; always at least twice the active groups) (16)
+     * @param gapEvery              bcd / prox-newton inner solvers: epochs between inner duality-gap checks (10)
+     * @param innerTolerance        inner problems are solved to this fraction of the current outer gap (0.3, as celer)
+     * @param extrapolationDepth    dual extrapolation (Massias, Gramfort, Salmon 2018): number K of
+     *                              differences of score snapshots combined; 0 disables it (5)
+     * @param screening             GAP safe screening (Ndiaye et al. 2017, math.md section 6) on/off (true)
+     * @param softmaxBlockCurvature bcd: curvature bound of softmax for a block of one class. The
+     *                              (l,l) diagonal block of {@code Diag(p) - p p^T} is
+     *                              {@code p_l (1 - p_l) <= 1/4}, so 1/4 is valid for a single-class
+     *                              group; the full-Hessian bound 1/2 of math.md section 2 is also valid
+     *                              but twice as conservative (0.25)
+     * @param admmRho               admm: initial penalty parameter rho, relative to the Lipschitz
+     *                              constant {@code L} of the loss ({@code rho = admmRho * L}) (0.1)
+     * @param admmMu                admm: residual balancing threshold mu (Boyd et al. 2011, 3.4.1) (10)
+     * @param admmTau               admm: residual balancing factor tau (Boyd et al. 2011, 3.4.1) (2)
+     * @param admmGapEvery          admm: iterations between certified-gap checks at V (10)
+     * @param newtonInnerEpochs     prox-newton: maximum coordinate-descent epochs per quadratic subproblem (30)
+     * @param newtonArmijo          prox-newton: sufficient-decrease constant of the backtracking line search (1e-4)
+     */
+    public record Tuning(int workingSetStart, int gapEvery, double innerTolerance, int extrapolationDepth,
+            boolean screening, double softmaxBlockCurvature, double admmRho, double admmMu, double admmTau,
+            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo) {
+        public Tuning {
+            if (workingSetStart < 1) {
+                throw new IllegalArgumentException("working set start = " + workingSetStart + ": expected >= 1");
+            }
+            if (gapEvery < 1 || admmGapEvery < 1) {
+                throw new IllegalArgumentException("gap check interval must be >= 1");
+            }
+            if (!(innerTolerance > 0 && innerTolerance < 1)) {
+                throw new IllegalArgumentException("inner tolerance = " + innerTolerance + ": expected in (0, 1)");
+            }
+            if (extrapolationDepth < 0 || extrapolationDepth > 20) {
+                throw new IllegalArgumentException("extrapolation depth = " + extrapolationDepth + ": expected 0..20");
+            }
+            if (!(softmaxBlockCurvature >= 0.25) || Double.isInfinite(softmaxBlockCurvature)) {
+                throw new IllegalArgumentException("softmax block curvature = " + softmaxBlockCurvature
+                        + ": expected a finite number >= 1/4 (the bound on p(1-p))");
+            }
+            if (!(admmRho > 0) || !(admmMu > 1) || !(admmTau > 1) || Double.isInfinite(admmRho)) {
+                throw new IllegalArgumentException("admm: expected rho > 0, mu > 1, tau > 1");
+            }
+            if (newtonInnerEpochs < 1 || !(newtonArmijo > 0 && newtonArmijo < 0.5)) {
+                throw new IllegalArgumentException("prox-newton: expected inner epochs >= 1 and Armijo constant in (0, 1/2)");
+            }
+        }
+
+        /** The documented defaults. */
+        public static Tuning defaults() {
+            return new Tuning(16, 10, 0.3, 5, true, 0.25, 0.1, 10, 2, 10, 30, 1e-4);
+        }
+
+        public Tuning withWorkingSetStart(int v) {
+            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withGapEvery(int v) {
+            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withInnerTolerance(double v) {
+            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withExtrapolationDepth(int v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withScreening(boolean v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withSoftmaxBlockCurvature(double v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withAdmmRho(double v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withAdmmBalancing(double mu, double tau) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withAdmmGapEvery(int v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo);
+        }
+
+        public Tuning withNewtonInnerEpochs(int v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo);
+        }
+
+        public Tuning withNewtonArmijo(double v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v);
+        }
+    }
 
     public SolverConfig {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
@@ -39,6 +150,7 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
             throw new IllegalArgumentException("stall iterations = " + stallIterations + ": expected >= 1");
         }
         initial = initial == null ? null : initial.clone();
+        tuning = tuning == null ? Tuning.defaults() : tuning;
     }
 
     /** Tolerance 1e-6, 100 000 iterations, no time limit, history every iteration, restart on. */
@@ -52,26 +164,30 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
     }
 
     public SolverConfig withTolerance(double t) {
-        return new SolverConfig(t, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial);
+        return new SolverConfig(t, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
     }
 
     public SolverConfig withMaxIterations(int k) {
-        return new SolverConfig(tolerance, k, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial);
+        return new SolverConfig(tolerance, k, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
     }
 
     public SolverConfig withMaxSeconds(double s) {
-        return new SolverConfig(tolerance, maxIterations, s, historyEvery, restart, backtrackFactor, stallIterations, initial);
+        return new SolverConfig(tolerance, maxIterations, s, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
     }
 
     public SolverConfig withHistoryEvery(int k) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, k, restart, backtrackFactor, stallIterations, initial);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, k, restart, backtrackFactor, stallIterations, initial, tuning);
     }
 
     public SolverConfig withRestart(boolean r) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, r, backtrackFactor, stallIterations, initial);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, r, backtrackFactor, stallIterations, initial, tuning);
+    }
+
+    public SolverConfig withTuning(Tuning t) {
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, t);
     }
 
     public SolverConfig withInitial(double[] z) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, z);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, z, tuning);
     }
 }

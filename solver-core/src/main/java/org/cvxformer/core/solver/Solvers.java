@@ -10,7 +10,7 @@ public final class Solvers {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("fista");
+        return List.of("fista", "bcd", "prox-newton", "auto");
     }
 
     /** The solver called {@code name}. */
@@ -18,6 +18,9 @@ public final class Solvers {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case "fista" -> new Fista();
+            case "bcd" -> new BlockCoordinateDescent();
+            case "prox-newton", "proxnewton", "newton" -> new ProxNewton();
+            case "auto" -> new AutoSolver();
             default -> throw new IllegalArgumentException("solver '" + name + "' is unknown: expected one of " + names());
         };
     }

@@ -1,0 +1,441 @@
+package org.cvxformer.core.solver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.cvxformer.core.certificate.Certificate;
+import org.cvxformer.core.certificate.Certifier;
+import org.cvxformer.core.certificate.DualPoint;
+import org.cvxformer.core.linalg.Vec;
+import org.cvxformer.core.problem.Design;
+import org.cvxformer.core.problem.GroupL2Penalty;
+import org.cvxformer.core.problem.Loss;
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.problem.TokenBlocks;
+
+/**
+ * Block coordinate descent over the groups {@code (l,k)} (math.md section 6) with working sets,
+ * GAP safe screening and dual extrapolation, in the style of celer / skglm.
+ *
+ * <ul>
+ * <li><b>Block step.</b> Group {@code (l,k)} takes the proximal gradient step
+ * {@code z_lk <- prox_{beta/L_k ||.||}(z_lk - g_lk / L_k)} with
+ * {@code L_k = curvature sigma_max(A_k)^2 / N}, {@code g_lk = A_k^T (grad F(S))_{:,l}}.
+ * Curvature is 1 for squared loss; for softmax the block of one class has Hessian
+ * {@code (1/N) sum_i p_il (1 - p_il) x_ik x_ik^T <= (1/4) A_k^T A_k / N}, so
+ * {@link SolverConfig.Tuning#softmaxBlockCurvature()} (1/4 by default) is a valid bound
+ * (math.md's 1/2 is the bound for the whole class-coupled Hessian, valid too but twice as
+ * conservative). The step decreases {@code P} monotonically. The scores {@code S = A W} are
+ * updated incrementally through the columns of token {@code k} only ({@link TokenBlocks}), so a
+ * step costs {@code O(nnz(A_k))} plus {@code O(N)} for the residual of class {@code l}.</li>
+ * <li><b>Working set.</b> Outer iterations compute the full gradient and the certified gap,
+ * then solve the problem restricted to a working set of groups by cyclic BCD to a fraction
+ * {@link SolverConfig.Tuning#innerTolerance()} of that gap (inner gap checked every
+ * {@link SolverConfig.Tuning#gapEvery()} epochs). The working set holds every non-zero group and
+ * the zero groups with the largest {@code ||g_lk|| / beta}; its size starts at
+ * {@link SolverConfig.Tuning#workingSetStart()} and doubles at each outer iteration.</li>
+ * <li><b>GAP safe screening</b> (Ndiaye, Fercoq, Gramfort, Salmon 2017). Both duals are
+ * {@code N}-strongly concave under math.md's averaged scaling (squared: Hessian {@code -N I};
+ * softmax: {@code D(U) = (1/N) sum_i H(N u_i + e_{y_i})} has Hessian
+ * {@code -N Diag(1/q_i) <= -N I} since {@code q_il <= 1}). With {@code U*} the dual optimum,
+ * optimality of {@code U*} over the convex feasible set gives, for any feasible {@code U},
+ * {@code D(U*) - D(U) >= (N/2) ||U - U*||_F^2}; and {@code D(U*) <= P(Z)}, so
+ * {@code ||U - U*||_F <= sqrt(2 (P(Z) - D(U)) / N) = r}. Then
+ * {@code ||(A^T U*)_lk|| <= ||(A^T U)_lk|| + sigma_max(A_k) ||U_{:,l} - U*_{:,l}|| <= ||(A^T U)_lk|| + r sigma_max(A_k)},
+ * and {@code ||(A^T U*)_lk|| < beta} forces {@code z*_lk = 0} by the KKT conditions (math.md
+ * section 5; {@code U* = grad F(S*)}). So math.md's radius {@code r = sqrt(2 gap / N)} is right
+ * for this scaling (it would be {@code sqrt(2 gap)} for the summed loss of the seeds, whose dual
+ * is only 1-strongly concave in the correspondingly scaled variable). Screened groups are set
+ * to zero and skipped for the rest of the solve; {@code sigma_max(A_k)} is an upper bound
+ * ({@link TokenBlocks#sigmaMaxSquaredBound(int)}).</li>
+ * <li><b>Dual candidates.</b> The rescaled residual at the current point, and the rescaled
+ * residual at the extrapolated scores ({@link DualExtrapolation}); the best feasible one is
+ * passed to {@link Certifier}, which recomputes the certificate independently.</li>
+ * </ul>
+ *
+ * <p>An "iteration" is one epoch over the current working set. Coordinate updates are
+ * sequential, so results do not depend on the thread count (the full products use
+ * {@link org.cvxformer.core.linalg.Parallel}, which is deterministic). History rows are recorded at
+ * every outer iteration.
+ */
+public final class BlockCoordinateDescent implements Solver {
+    /** Outer iterations without any progress of the best primal or dual value before giving up. */
+    static final int OUTER_STALL = 5;
+
+    @Override
+    public String name() {
+        return "bcd";
+    }
+
+    @Override
+    public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        return new Run(pb, cfg, listener).run();
+    }
+
+    private final class Run {
+        final Problem pb;
+        final SolverConfig cfg;
+        final SolverConfig.Tuning tu;
+        final IterationListener listener;
+        final long t0 = System.nanoTime();
+        final Design A;
+        final Loss loss;
+        final GroupL2Penalty pen;
+        final TokenBlocks B;
+        final int N, n, d, c, groups, P;
+        final double beta;
+        final double[] Lk;
+        final double[] Lcur;
+        long backtracks;
+        final double[] sigmaSafe;
+        final double[] z;
+        final ScoreState st;
+        final boolean[] screened;
+        final double[] r, grad, v, delta, ds;
+        final int[] touched;
+        final boolean[] mark;
+        final DualExtrapolation extrap;
+        int epochs;
+        double[] bestU;
+        double[] bestG;
+        double bestD = Double.NEGATIVE_INFINITY;
+        String bestSource;
+        double[] extrapU; // unscaled residual at the last extrapolated scores, for the outer loop
+
+        Run(Problem pb, SolverConfig cfg, IterationListener listener) {
+            this.pb = pb;
+            this.cfg = cfg;
+            this.tu = cfg.tuning();
+            this.listener = listener;
+            this.A = pb.design();
+            this.loss = pb.loss();
+            this.pen = pb.penalty();
+            this.N = pb.samples();
+            this.n = pb.tokens();
+            this.d = pb.features();
+            this.c = pb.classes();
+            this.groups = c * n;
+            this.P = pb.parameterCount();
+            this.beta = pb.beta();
+            double[] init = cfg.initial();
+            this.z = init != null ? init : new double[P];
+            pb.checkParameters(z, "initial Z");
+            this.st = new ScoreState(pb, z);
+            this.B = pb.tokenBlocks();
+            double curv = st.softmax ? tu.softmaxBlockCurvature() : 1.0;
+            this.Lk = new double[n];
+            this.sigmaSafe = new double[n];
+            for (int k = 0; k < n; k++) {
+                Lk[k] = curv * B.sigmaMaxSquaredStep(k) / N;
+                sigmaSafe[k] = Math.sqrt(B.sigmaMaxSquaredBound(k));
+            }
+            this.Lcur = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                Lcur[g] = 2 * Lk[g % n];
+            }
+            this.screened = new boolean[groups];
+            this.r = new double[N];
+            this.grad = new double[d];
+            this.v = new double[d];
+            this.delta = new double[d];
+            this.ds = new double[N];
+            this.touched = new int[N];
+            this.mark = new boolean[N];
+            this.extrap = new DualExtrapolation(tu.extrapolationDepth());
+        }
+
+        SolverResult run() {
+            List<IterationRecord> history = new ArrayList<>();
+            double[] U = new double[N * c];
+            double[] G = new double[P];
+            Status status;
+            String message;
+            int wsSize = Math.min(groups, tu.workingSetStart());
+            int outer = 0;
+            int screenedCount = 0;
+            int stall = 0;
+            double lastP = Double.POSITIVE_INFINITY, lastD = Double.NEGATIVE_INFINITY;
+            while (true) {
+                outer++;
+                double F = st.gradient(st.St, pb, U);
+                A.transposeMultiply(U, c, G);
+                double Pz = F + pen.value(z);
+                offer(U, G, pen.dualNorm(G), "rescaled-residual");
+                if (extrapU != null) {
+                    double[] Ge = new double[P];
+                    A.transposeMultiply(extrapU, c, Ge);
+                    offer(extrapU, Ge, pen.dualNorm(Ge), "rescaled-residual at extrapolated scores");
+                    extrapU = null;
+                }
+                double gap = Pz - bestD;
+                double rel = gap / Math.max(Pz, 1e-300);
+                double seconds = (System.nanoTime() - t0) * 1e-9;
+                IterationRecord rec = new IterationRecord(epochs, seconds, Pz, bestD, gap);
+                history.add(rec);
+                listener.onIteration(rec, z);
+                if (!Double.isFinite(Pz)) {
+                    status = Status.FAILED;
+                    message = "a non-finite objective appeared after " + epochs + " epochs";
+                    break;
+                }
+                if (rel <= cfg.tolerance()) {
+                    status = Status.OPTIMAL;
+                    message = "relative duality gap " + fmt(rel) + " <= tolerance " + fmt(cfg.tolerance());
+                    break;
+                }
+                if (epochs >= cfg.maxIterations()) {
+                    status = Status.ITERATION_LIMIT;
+                    message = "reached the iteration limit " + cfg.maxIterations() + " (epochs)";
+                    break;
+                }
+                if (seconds >= cfg.maxSeconds()) {
+                    status = Status.TIME_LIMIT;
+                    message = "reached the time limit of " + cfg.maxSeconds() + " s";
+                    break;
+                }
+                boolean moved = Pz < lastP - 1e-15 * Math.abs(lastP) || bestD > lastD + 1e-15 * Math.abs(lastD);
+                stall = moved ? 0 : stall + 1;
+                lastP = Math.min(lastP, Pz);
+                lastD = bestD;
+                if (stall >= OUTER_STALL) {
+                    status = Status.APPROXIMATE;
+                    message = "no progress in " + stall + " outer iterations at relative gap " + fmt(rel)
+                            + " (floating-point limit)";
+                    break;
+                }
+
+                if (tu.screening()) {
+                    screenedCount += screen(gap);
+                }
+                int[] ws = workingSet(G, wsSize);
+                inner(ws, tu.innerTolerance() * gap);
+                wsSize = Math.min(groups, 2 * Math.max(wsSize, ws.length));
+            }
+            DualPoint candidate = bestU == null ? null : new DualPoint(bestU, bestD, bestSource);
+            Certificate cert = Certifier.certify(pb, z, candidate);
+            if (cert.relativeGap() <= cfg.tolerance()) {
+                status = Status.OPTIMAL;
+            } else if (status == Status.OPTIMAL) {
+                status = Status.APPROXIMATE;
+            }
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            message += String.format(Locale.ROOT, "; %d outer iterations, %d epochs, %d/%d groups screened, %d backtracks",
+                    outer, epochs, screenedCount, groups, backtracks);
+            return new SolverResult(name(), z, cert, status, epochs, seconds, history, message);
+        }
+
+        /** Keeps {@code t U} as the best dual point if it beats it ({@code G = A^T U}, {@code gn} its dual norm). */
+        void offer(double[] U, double[] G, double gn, String source) {
+            double t = gn > beta ? beta / gn : 1.0;
+            double[] Ut = new double[U.length];
+            for (int p = 0; p < U.length; p++) {
+                Ut[p] = t * U[p];
+            }
+            double D = loss.dual(Ut, pb.targets());
+            if (D > bestD) {
+                bestD = D;
+                bestU = Ut;
+                double[] Gt = new double[G.length];
+                for (int p = 0; p < G.length; p++) {
+                    Gt[p] = t * G[p];
+                }
+                bestG = Gt;
+                bestSource = source;
+            }
+        }
+
+        /** GAP safe screening with the best dual point; returns the number of newly screened groups. */
+        int screen(double gap) {
+            if (bestG == null) {
+                return 0;
+            }
+            boolean[] before = screened.clone();
+            int count = GapSafeScreening.screen(pb, gap, bestG, screened);
+            for (int g = 0; g < groups; g++) {
+                if (screened[g] && !before[g]) {
+                    setGroup(g, null);
+                }
+            }
+            return count;
+        }
+
+        /** The working set: non-zero groups first, then zero groups by decreasing {@code ||g||}; sorted by index. */
+        int[] workingSet(double[] G, int size) {
+            List<Integer> cand = new ArrayList<>();
+            double[] prio = new double[groups];
+            int active = 0;
+            for (int g = 0; g < groups; g++) {
+                if (screened[g]) {
+                    continue;
+                }
+                cand.add(g);
+                if (Vec.norm2(z, g * d, d) > 0) {
+                    prio[g] = Double.POSITIVE_INFINITY;
+                    active++;
+                } else {
+                    prio[g] = Vec.norm2(G, g * d, d) / beta;
+                }
+            }
+            int m = Math.min(cand.size(), Math.max(size, 2 * active));
+            cand.sort((a, b) -> {
+                int cmp = Double.compare(prio[b], prio[a]);
+                return cmp != 0 ? cmp : Integer.compare(a, b);
+            });
+            int[] ws = new int[m];
+            for (int q = 0; q < m; q++) {
+                ws[q] = cand.get(q);
+            }
+            Arrays.sort(ws);
+            return ws;
+        }
+
+        /** Cyclic BCD on the working set until its gap is at most {@code absTol} (or the limits). */
+        void inner(int[] ws, double absTol) {
+            extrap.clear();
+            double[] Uin = new double[N * c];
+            while (true) {
+                for (int g : ws) {
+                    if (!screened[g]) {
+                        step(g);
+                    }
+                }
+                epochs++;
+                extrap.push(st.St);
+                boolean last = epochs >= cfg.maxIterations() || (System.nanoTime() - t0) * 1e-9 >= cfg.maxSeconds();
+                if (epochs % tu.gapEvery() == 0 || last) {
+                    st.refresh();
+                    double F = st.gradient(st.St, pb, Uin);
+                    double Pin = F + pen.value(z);
+                    double D = restrictedDual(Uin, ws);
+                    double[] se = extrap.extrapolate();
+                    if (se != null) {
+                        double[] Ue = new double[N * c];
+                        st.gradient(se, pb, Ue);
+                        double De = restrictedDual(Ue, ws);
+                        if (De > D) {
+                            D = De;
+                        }
+                        extrapU = Ue;
+                    }
+                    if (Pin - D <= absTol || last) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** {@code D(t U)} with {@code t} rescaling {@code U} into the working-set problem's feasible set. */
+        double restrictedDual(double[] U, int[] ws) {
+            double[] col = new double[N];
+            double[] blk = new double[d];
+            int lastClass = -1;
+            double gmax = 0;
+            for (int g : ws) {
+                int l = g / n;
+                int k = g % n;
+                if (l != lastClass) {
+                    for (int i = 0; i < N; i++) {
+                        col[i] = U[i * c + l];
+                    }
+                    lastClass = l;
+                }
+                B.transposeMultiply(k, col, 0, blk, 0);
+                gmax = Math.max(gmax, Vec.norm2(blk, 0, d));
+            }
+            double t = gmax > beta ? beta / gmax : 1.0;
+            double[] Ut = new double[U.length];
+            for (int p = 0; p < U.length; p++) {
+                Ut[p] = t * U[p];
+            }
+            return loss.dual(Ut, pb.targets());
+        }
+
+        /**
+         * One proximal block step on group {@code g}. Squared loss: step {@code 1/L_k}. Softmax: the
+         * global bound {@code L_k} (curvature 1/4) is often far above the local curvature
+         * ({@code p_il(1-p_il)} is about {@code 1/c} when probabilities are spread), so the step
+         * starts from half the constant that last succeeded on this group and backtracks
+         * (doubling, never above {@code L_k}, which always passes) until the sufficient-decrease
+         * test {@code F(new) <= F + <g, delta> + (L/2) ||delta||^2} holds, with {@code F}'s
+         * change computed exactly from the incremental log-sum-exp updates. Every accepted step
+         * decreases {@code P}.
+         */
+        void step(int g) {
+            int l = g / n;
+            int k = g % n;
+            int off = g * d;
+            double Lmax = Lk[k];
+            if (!(Lmax > 0)) {
+                setGroup(g, null); // A_k = 0: the group does not affect F, so 0 minimises its penalty
+                return;
+            }
+            st.residual(l, r);
+            B.transposeMultiply(k, r, 0, grad, 0);
+            double L = st.softmax ? Math.min(Lmax, 0.5 * Lcur[g]) : Lmax;
+            while (true) {
+                for (int j = 0; j < d; j++) {
+                    v[j] = z[off + j] - grad[j] / L;
+                }
+                GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                if (L >= Lmax) {
+                    setGroup(g, v);
+                    break;
+                }
+                double lin = 0, sq = 0;
+                for (int j = 0; j < d; j++) {
+                    double dl = v[j] - z[off + j];
+                    lin += grad[j] * dl;
+                    sq += dl * dl;
+                }
+                double dF = setGroup(g, v) / N;
+                if (dF <= lin + 0.5 * L * sq + 1e-15 * (Math.abs(lin) + 1e-300)) {
+                    break;
+                }
+                for (int j = 0; j < d; j++) {
+                    v[j] = z[off + j] - delta[j];
+                }
+                setGroup(g, v); // revert
+                backtracks++;
+                L = Math.min(Lmax, 2 * L);
+            }
+            Lcur[g] = L;
+        }
+
+        /**
+         * Sets group {@code g} to {@code value} ({@code null}: zero), updating the scores; returns
+         * the change of {@code N * F}. Leaves the applied change in {@code delta}.
+         */
+        double setGroup(int g, double[] value) {
+            int l = g / n;
+            int k = g % n;
+            int off = g * d;
+            boolean any = false;
+            for (int j = 0; j < d; j++) {
+                double nv = value == null ? 0.0 : value[j];
+                delta[j] = nv - z[off + j];
+                any |= delta[j] != 0;
+                z[off + j] = nv;
+            }
+            if (!any || !(Lk[k] > 0)) {
+                return 0;
+            }
+            int m = B.multiplyTouched(k, delta, 0, ds, touched, mark);
+            double dF = 0;
+            for (int q = 0; q < m; q++) {
+                int i = touched[q];
+                double x = ds[i];
+                if (x != 0) {
+                    dF += st.add(l, i, x);
+                }
+                ds[i] = 0;
+                mark[i] = false;
+            }
+            return dF;
+        }
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3e", v);
+    }
+}

@@ -66,7 +66,8 @@ public final class BenchSolversCommand implements Callable<Integer> {
         if (threads != null) {
             org.cvxformer.core.linalg.Parallel.setThreads(threads);
         }
-        List<String> names = solvers == null || solvers.isEmpty() ? Solvers.names() : solvers;
+        List<String> names = solvers == null || solvers.isEmpty()
+                ? Solvers.names().stream().filter(n -> !n.equals("auto")).toList() : solvers;
         List<Solver> list = new ArrayList<>();
         for (String n : names) {
             list.add(Solvers.byName(n));

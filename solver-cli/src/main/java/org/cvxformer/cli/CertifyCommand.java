@@ -13,7 +13,7 @@ import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.certificate.DualSearch;
-import org.cvxformer.core.certificate.GapSafeScreening;
+import org.cvxformer.core.solver.GapSafeScreening;
 import org.cvxformer.core.certificate.Group;
 import org.cvxformer.core.certificate.KktResidual;
 import org.cvxformer.core.io.AtomicFiles;
@@ -84,8 +84,7 @@ public final class CertifyCommand implements Callable<Integer> {
 
         DualSearch.Outcome search = DualSearch.search(pb, zz);
         Certificate cert = Certifier.certify(pb, zz, search.best());
-        boolean[] zero = GapSafeScreening.provablyZero(pb, search.best(), cert.gap(),
-                GapSafeScreening.tokenSpectralBounds(pb.design()));
+        boolean[] zero = GapSafeScreening.safeZeros(pb, zz, search.best());
         List<Map<String, Object>> activeButZero = new ArrayList<>();
         int provablyZero = 0;
         for (int g = 0; g < zero.length; g++) {
@@ -114,7 +113,7 @@ public final class CertifyCommand implements Callable<Integer> {
         }
         m.put("worst_groups", worstList);
         Map<String, Object> screen = new LinkedHashMap<>();
-        screen.put("radius", Math.sqrt(2 * Math.max(cert.gap(), 0) / pb.samples()));
+        screen.put("radius", GapSafeScreening.radius(pb, cert.gap()));
         screen.put("provably_zero_at_optimum", provablyZero);
         screen.put("nonzero_in_z_but_provably_zero", activeButZero.size());
         screen.put("nonzero_in_z_but_provably_zero_groups", activeButZero);

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a solver. */
 public final class SolverOptions {
-    @Option(names = "--solver", defaultValue = "fista", paramLabel = "NAME",
-            description = "Solver: fista (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--solver", defaultValue = "auto", paramLabel = "NAME",
+            description = "Solver: auto, fista, bcd, prox-newton or admm (default: ${DEFAULT-VALUE}; auto says which it picked).")
     String solver;
 
     @Option(names = "--tol", defaultValue = "1e-6", paramLabel = "T",

@@ -60,6 +60,9 @@ import org.cvxformer.core.problem.TokenBlocks;
  * every outer iteration.
  */
 public final class BlockCoordinateDescent implements Solver {
+    /** Smallest trial step constant of a softmax block step, as a fraction of its bound {@code L_k}. */
+    static final double MIN_STEP_FRACTION = 1e-6;
+
     /** Outer iterations without any progress of the best primal or dual value before giving up. */
     static final int OUTER_STALL = 5;
 
@@ -372,7 +375,11 @@ public final class BlockCoordinateDescent implements Solver {
             }
             st.residual(l, r);
             B.transposeMultiply(k, r, 0, grad, 0);
-            double L = st.softmax ? Math.min(Lmax, 0.5 * Lcur[g]) : Lmax;
+            // Floor the trial constant: halving it after every successful step let it underflow to 0
+            // on groups whose steps always pass (zero gradient), and then grad / 0 = NaN never passed
+            // the test while doubling 0 stayed 0: an endless loop (regression test
+            // BcdRegressionTest.stepConstantUnderflowHung_modDivisionP7).
+            double L = st.softmax ? Math.min(Lmax, Math.max(0.5 * Lcur[g], MIN_STEP_FRACTION * Lmax)) : Lmax;
             while (true) {
                 for (int j = 0; j < d; j++) {
                     v[j] = z[off + j] - grad[j] / L;

@@ -10,7 +10,7 @@ public final class Solvers {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("fista", "bcd", "prox-newton", "auto");
+        return List.of("fista", "bcd", "prox-newton", "admm", "auto");
     }
 
     /** The solver called {@code name}. */
@@ -20,6 +20,7 @@ public final class Solvers {
             case "fista" -> new Fista();
             case "bcd" -> new BlockCoordinateDescent();
             case "prox-newton", "proxnewton", "newton" -> new ProxNewton();
+            case "admm" -> new Admm();
             case "auto" -> new AutoSolver();
             default -> throw new IllegalArgumentException("solver '" + name + "' is unknown: expected one of " + names());
         };

@@ -124,7 +124,7 @@ def main():
         return
     print(f"{'solver':<14} {'1e-2':>16} {'1e-4':>16} {'1e-6':>16} {'1e-8':>16}  final rel gap")
     cells = ["-" if v is None else f"{v[0]:.3f}s/{v[1]}it" for v in marks.values()]
-    print(f"{'numpy-fista':<14} " + " ".join(f"{c:>16}" for c in cells) + f"  {out['relative_gap']:.3e}")
+    print(f"{'numpy-fista':<14} " + " ".join(f"{c:>16}" for c in cells) + f"  {out['relative_gap']:.3e}", flush=True)
     print(f"objective {P:.12g}  dual {best_d:.12g}  iterations {it}  solve {solve_s:.2f}s  "
           f"process {out['process_seconds']:.2f}s (python start not included)", file=sys.stderr)
 

@@ -294,7 +294,10 @@ public abstract class StackTransformer implements Model {
 
     private Work[] trainWorks = new Work[0];
 
-    private Work trainWork(int chunk, int cap) {
+    // synchronized: chunks run on several threads and the first calls grow the shared arrays;
+    // unsynchronized, one thread could read a slot from an array another had just replaced
+    // (a NullPointerException seen in a p = 97 convex-stack run)
+    private synchronized Work trainWork(int chunk, int cap) {
         if (trainWorks.length < CHUNKS) {
             trainWorks = Arrays.copyOf(trainWorks, CHUNKS);
         }
@@ -306,7 +309,7 @@ public abstract class StackTransformer implements Model {
         return w;
     }
 
-    private Work evalWork(int chunk) {
+    private synchronized Work evalWork(int chunk) {
         if (works.length < CHUNKS) {
             works = Arrays.copyOf(works, CHUNKS);
         }

@@ -30,7 +30,7 @@ final class ConvexTraining {
     final double evalSeconds;
 
     private ConvexTraining(SolverResult result, List<Row> rows, double trainAccuracy, double valAccuracy, double evalSeconds,
-            List<String> spectra) {
+            List<SpectrumAt> spectra) {
         this.spectra = spectra;
         this.result = result;
         this.rows = rows;
@@ -39,8 +39,12 @@ final class ConvexTraining {
         this.evalSeconds = evalSeconds;
     }
 
+    /** The spectrum CSV of {@code W} at one iteration. */
+    record SpectrumAt(int iteration, String csv) {
+    }
+
     /** Singular values of {@code W} (the single block's weight matrix) at recorded iterations. */
-    final List<String> spectra;
+    final List<SpectrumAt> spectra;
 
     static ConvexTraining run(DatasetBundle b, Problem pb, Solver solver, SolverConfig config, Progress progress) {
         return run(b, pb, solver, config, progress, 0);
@@ -53,12 +57,12 @@ final class ConvexTraining {
     static ConvexTraining run(DatasetBundle b, Problem pb, Solver solver, SolverConfig config, Progress progress,
             int spectraEvery) {
         List<Row> rows = new ArrayList<>();
-        List<String> spectra = new ArrayList<>();
+        List<SpectrumAt> spectra = new ArrayList<>();
         double[] evalTime = {0};
         SolverResult r = solver.solve(pb, config, (rec, z) -> {
             long t = System.nanoTime();
             if (spectraEvery > 0 && rows.size() % spectraEvery == 0) {
-                spectra.add(rec.iteration() + "\n" + spectrumCsv(pb, z));
+                spectra.add(new SpectrumAt(rec.iteration(), spectrumCsv(pb, z)));
             }
             double tr = DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z);
             double va = DatasetBundle.accuracy(b.valDesign, b.valTargets, z);
@@ -71,7 +75,7 @@ final class ConvexTraining {
         });
         double[] z = r.z();
         if (spectraEvery > 0) {
-            spectra.add(r.iterations() + "\n" + spectrumCsv(pb, z));
+            spectra.add(new SpectrumAt(r.iterations(), spectrumCsv(pb, z)));
         }
         return new ConvexTraining(r, rows, DatasetBundle.accuracy(b.trainDesign, b.trainTargets, z),
                 DatasetBundle.accuracy(b.valDesign, b.valTargets, z), evalTime[0], spectra);
@@ -91,11 +95,9 @@ final class ConvexTraining {
             return;
         }
         java.nio.file.Files.createDirectories(dir.resolve("spectra"));
-        for (String s : spectra) {
-            int nl = s.indexOf('\n');
-            int it = Integer.parseInt(s.substring(0, nl));
-            AtomicFiles.writeString(dir.resolve("spectra").resolve(String.format(java.util.Locale.ROOT, "epoch-%06d.csv", it)),
-                    s.substring(nl + 1));
+        for (SpectrumAt s : spectra) {
+            AtomicFiles.writeString(dir.resolve("spectra").resolve(String.format(java.util.Locale.ROOT, "epoch-%06d.csv",
+                    s.iteration())), s.csv());
         }
     }
 

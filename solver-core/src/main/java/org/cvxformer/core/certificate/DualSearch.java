@@ -42,7 +42,7 @@ public final class DualSearch {
         List<DualPoint> cands = new ArrayList<>();
         int M = pb.samples() * pb.classes();
         int P = pb.parameterCount();
-        double[] U0 = residual(pb, Z);
+        double[] U0 = pb.residual(Z);
         DualPoint best = Certifier.dualPoint(pb, U0, Certifier.RESCALED_RESIDUAL);
         cands.add(best);
 
@@ -60,7 +60,7 @@ public final class DualSearch {
                 x[p] -= G[p] / L;
             }
             pb.penalty().prox(x, 1.0 / L);
-            double[] Un = residual(pb, x);
+            double[] Un = pb.residual(x);
             residuals.add(Un);
             DualPoint dp = Certifier.dualPoint(pb, Un, "proximal-continuation");
             if (bestCont == null || dp.value() > bestCont.value()) {
@@ -134,14 +134,6 @@ public final class DualSearch {
                 u[i * c + l] = (q[l] / sum - pb.targets().get(i, l)) / N;
             }
         }
-    }
-
-    /** {@code grad F(A W)} at {@code z}. */
-    static double[] residual(Problem pb, double[] z) {
-        double[] S = pb.scores(z);
-        double[] U = new double[S.length];
-        pb.loss().valueAndGradient(S, pb.targets(), U);
-        return U;
     }
 
     /** {@code grad D(U)}: {@code -(N U + Y)} (squared); {@code -(log q + 1)} made zero-sum per row (softmax). */

@@ -110,6 +110,17 @@ public final class Problem {
         return S;
     }
 
+    /**
+     * {@code U0 = grad F(S)} at {@code S = A W}, a new {@code N x c} array: the residual that
+     * math.md section 4 rescales into a dual point.
+     */
+    public double[] residual(double[] Z) {
+        double[] S = scores(Z);
+        double[] U = new double[S.length];
+        loss.valueAndGradient(S, targets, U);
+        return U;
+    }
+
     /** {@code P(Z) = F(A W) + beta sum ||z_lk||}. */
     public double primal(double[] Z) {
         return loss.value(scores(Z), targets) + penalty.value(Z);
@@ -122,9 +133,7 @@ public final class Problem {
     public double betaMax() {
         double b = constants.betaMax;
         if (Double.isNaN(b)) {
-            double[] S = new double[samples() * classes()];
-            double[] U = new double[S.length];
-            loss.valueAndGradient(S, targets, U);
+            double[] U = residual(new double[parameterCount()]);
             double[] G = new double[parameterCount()];
             design.transposeMultiply(U, classes(), G);
             b = penalty.dualNorm(G);

@@ -91,7 +91,6 @@ public final class BlockCoordinateDescent implements Solver {
         final double[] Lk;
         final double[] Lcur;
         long backtracks;
-        final double[] sigmaSafe;
         final double[] z;
         final ScoreState st;
         final boolean[] screened;
@@ -128,10 +127,8 @@ public final class BlockCoordinateDescent implements Solver {
             this.B = pb.tokenBlocks();
             double curv = st.softmax ? tu.softmaxBlockCurvature() : 1.0;
             this.Lk = new double[n];
-            this.sigmaSafe = new double[n];
             for (int k = 0; k < n; k++) {
                 Lk[k] = curv * B.sigmaMaxSquaredStep(k) / N;
-                sigmaSafe[k] = Math.sqrt(B.sigmaMaxSquaredBound(k));
             }
             this.Lcur = new double[groups];
             for (int g = 0; g < groups; g++) {

@@ -155,7 +155,7 @@ public final class Fista implements Solver {
                 if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance()) {
                     // Close to the tolerance: also try the residual at the best iterate, which
                     // may certify it a few iterations earlier than the extrapolated point would.
-                    DualPoint own = Certifier.dualPoint(pb, gradientAt(pb, bestX), "rescaled-residual at iterate");
+                    DualPoint own = Certifier.dualPoint(pb, pb.residual(bestX), "rescaled-residual at iterate");
                     if (own.value() > bestDual) {
                         bestDual = own.value();
                         bestU = own.u();
@@ -234,13 +234,6 @@ public final class Fista implements Solver {
         double seconds = (System.nanoTime() - t0) * 1e-9;
         message += String.format(java.util.Locale.ROOT, "; L = %.6g, %d backtracks, %d restarts", L, backtracks, restarts);
         return new SolverResult(name(), bestX, cert, status, k, seconds, history, message);
-    }
-
-    private static double[] gradientAt(Problem pb, double[] z) {
-        double[] S = pb.scores(z);
-        double[] U = new double[S.length];
-        pb.loss().valueAndGradient(S, pb.targets(), U);
-        return U;
     }
 
     private static String fmt(double v) {

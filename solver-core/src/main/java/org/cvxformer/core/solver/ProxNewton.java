@@ -71,10 +71,8 @@ public final class ProxNewton implements Solver {
         double beta = pb.beta();
         double[] z = cfg.initial() != null ? cfg.initial() : new double[P];
         pb.checkParameters(z, "initial Z");
-        double[] sigmaSafe = new double[n];
         double[] sigma2Step = new double[n];
         for (int k = 0; k < n; k++) {
-            sigmaSafe[k] = Math.sqrt(B.sigmaMaxSquaredBound(k));
             sigma2Step[k] = B.sigmaMaxSquaredStep(k);
         }
         boolean[] screened = new boolean[groups];

@@ -118,4 +118,29 @@ public final class Parallel {
             }
         }
     }
+
+    /** A function of one row index. */
+    @FunctionalInterface
+    public interface RowValue {
+        double at(int i);
+    }
+
+    /**
+     * {@code sum_{i < n} f(i)}, the terms computed in parallel chunks (as {@link #forRange}) but
+     * summed in index order on the calling thread, so the result is bit-identical whatever the
+     * thread count. {@code f} may write per-row outputs as a side effect.
+     */
+    public static double sumRows(int n, long work, RowValue f) {
+        double[] terms = new double[n];
+        forRange(n, work, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                terms[i] = f.at(i);
+            }
+        });
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            total += terms[i];
+        }
+        return total;
+    }
 }

@@ -32,6 +32,14 @@ public interface Loss {
      */
     double curvature();
 
+    /**
+     * True when the Hessian of {@code F} is constant (squared loss): the global Lipschitz
+     * constant is then also the local one, and adaptive step sizes have nothing to find.
+     */
+    default boolean hasConstantCurvature() {
+        return false;
+    }
+
     /** Rejects targets this loss cannot use, with a one-line reason. */
     void checkTargets(Targets Y);
 

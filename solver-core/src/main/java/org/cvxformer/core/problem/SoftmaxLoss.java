@@ -1,5 +1,7 @@
 package org.cvxformer.core.problem;
 
+import org.cvxformer.core.linalg.Parallel;
+
 /**
  * Softmax cross-entropy {@code loss(s, y) = log sum_l e^{s_l} - <y, s>} (for a label,
  * {@code - s_y}), gradient {@code softmax(s) - y}, conjugate
@@ -38,17 +40,28 @@ public final class SoftmaxLoss implements Loss {
     public double value(double[] S, Targets Y) {
         int N = Y.samples();
         int c = Y.classes();
-        double[] y = Y.values();
-        double total = 0;
-        for (int i = 0; i < N; i++) {
-            int o = i * c;
-            double ys = 0;
-            for (int l = 0; l < c; l++) {
-                ys += y[o + l] * S[o + l];
-            }
-            total += logSumExp(S, o, c) - ys;
+        // rows in parallel, summed in index order: the same value for any thread count
+        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> logSumExp(S, i * c, c) - targetScore(S, Y, i, c)) / N;
+    }
+
+    /**
+     * Rough cost of one {@code exp} or {@code log} in multiply-adds, so that a pass over
+     * {@code N c} scores is split across threads at the same size as a matrix product would be.
+     */
+    static final long EXP_WORK = 8;
+
+    /** {@code <y_i, s_i>}: one entry for a label, a dot product for a target row. */
+    private static double targetScore(double[] S, Targets Y, int i, int c) {
+        int o = i * c;
+        if (Y.hasLabels()) {
+            return S[o + Y.label(i)];
         }
-        return total / N;
+        double[] y = Y.values();
+        double ys = 0;
+        for (int l = 0; l < c; l++) {
+            ys += y[o + l] * S[o + l];
+        }
+        return ys;
     }
 
     /** {@code log sum_l e^{s_l}} of one row, shifted by its maximum so nothing overflows. */
@@ -68,30 +81,35 @@ public final class SoftmaxLoss implements Loss {
     public double valueAndGradient(double[] S, Targets Y, double[] U) {
         int N = Y.samples();
         int c = Y.classes();
-        double[] y = Y.values();
         double invN = 1.0 / N;
-        double total = 0;
-        for (int i = 0; i < N; i++) {
+        boolean labels = Y.hasLabels();
+        double[] y = labels ? null : Y.values();
+        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> {
             int o = i * c;
             double m = Double.NEGATIVE_INFINITY;
             for (int l = 0; l < c; l++) {
                 m = Math.max(m, S[o + l]);
             }
             double z = 0;
-            double ys = 0;
             for (int l = 0; l < c; l++) {
                 double e = Math.exp(S[o + l] - m);
                 U[o + l] = e;
                 z += e;
-                ys += y[o + l] * S[o + l];
             }
-            total += m + Math.log(z) - ys;
-            double inv = 1.0 / z;
+            double value = m + Math.log(z) - targetScore(S, Y, i, c);
+            double scale = invN / z;
             for (int l = 0; l < c; l++) {
-                U[o + l] = (U[o + l] * inv - y[o + l]) * invN;
+                U[o + l] *= scale;
             }
-        }
-        return total * invN;
+            if (labels) {
+                U[o + Y.label(i)] -= invN;
+            } else {
+                for (int l = 0; l < c; l++) {
+                    U[o + l] -= y[o + l] * invN;
+                }
+            }
+            return value;
+        }) * invN;
     }
 
     @Override
@@ -99,8 +117,8 @@ public final class SoftmaxLoss implements Loss {
         int N = Y.samples();
         int c = Y.classes();
         double[] y = Y.values();
-        double total = 0;
-        for (int i = 0; i < N; i++) {
+        // a row outside the simplex gives +inf, which the ordered sum keeps
+        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> {
             int o = i * c;
             double sum = 0;
             double negEntropy = 0;
@@ -117,9 +135,8 @@ public final class SoftmaxLoss implements Loss {
             if (Math.abs(sum - 1.0) > SUM_TOLERANCE_PER_CLASS * Math.max(4, c)) {
                 return Double.POSITIVE_INFINITY;
             }
-            total += negEntropy;
-        }
-        return total / N;
+            return negEntropy;
+        }) / N;
     }
 
     @Override

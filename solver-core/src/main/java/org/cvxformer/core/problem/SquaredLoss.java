@@ -60,6 +60,11 @@ public final class SquaredLoss implements Loss {
     }
 
     @Override
+    public boolean hasConstantCurvature() {
+        return true;
+    }
+
+    @Override
     public void checkTargets(Targets Y) {
         // any finite targets (Targets already rejects NaN and infinity)
     }

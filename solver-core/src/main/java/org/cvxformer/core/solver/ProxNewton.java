@@ -231,7 +231,7 @@ public final class ProxNewton implements Solver {
                 if (first < 0) {
                     first = progress;
                 }
-                if (progress <= 1e-3 * first || progress <= 1e-3 * innerTol) {
+                if (progress <= Double.parseDouble(System.getProperty("pn.rel","1e-3")) * first || progress <= Double.parseDouble(System.getProperty("pn.gap","1e-3")) * innerTol) {
                     break;
                 }
             }

@@ -28,7 +28,7 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
     }
 
     /**
-     * Constants of the block coordinate descent ({@code bcd}), ADMM ({@code admm}) and proximal
+     * Constants of FISTA's adaptive step, the block coordinate descent ({@code bcd}), ADMM ({@code admm}) and proximal
      * Newton ({@code prox-newton}) solvers. Immutable; build with {@link #defaults()} and the
      * {@code with...} methods.
      *
@@ -51,10 +51,14 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
      * @param admmGapEvery          admm: iterations between certified-gap checks at V (10)
      * @param newtonInnerEpochs     prox-newton: maximum coordinate-descent epochs per quadratic subproblem (30)
      * @param newtonArmijo          prox-newton: sufficient-decrease constant of the backtracking line search (1e-4)
+     * @param fistaStepDecrease     fista: factor applied to the curvature estimate L after a step that
+     *                              needed no backtracking, so steps grow towards the local curvature
+     *                              (Scheinberg, Goldfarb, Bai 2014); 1 keeps the global constant. Not
+     *                              used for squared loss, whose curvature is constant (0.8)
      */
     public record Tuning(int workingSetStart, int gapEvery, double innerTolerance, int extrapolationDepth,
             boolean screening, double softmaxBlockCurvature, double admmRho, double admmMu, double admmTau,
-            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo) {
+            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo, double fistaStepDecrease) {
         public Tuning {
             if (workingSetStart < 1) {
                 throw new IllegalArgumentException("working set start = " + workingSetStart + ": expected >= 1");
@@ -78,55 +82,63 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
             if (newtonInnerEpochs < 1 || !(newtonArmijo > 0 && newtonArmijo < 0.5)) {
                 throw new IllegalArgumentException("prox-newton: expected inner epochs >= 1 and Armijo constant in (0, 1/2)");
             }
+            if (!(fistaStepDecrease > 0 && fistaStepDecrease <= 1)) {
+                throw new IllegalArgumentException("fista step decrease = " + fistaStepDecrease
+                        + ": expected a factor in (0, 1] (1 keeps the global Lipschitz constant)");
+            }
         }
 
         /** The documented defaults. */
         public static Tuning defaults() {
-            return new Tuning(16, 10, 0.3, 5, true, 0.25, 0.1, 10, 2, 10, 30, 1e-4);
+            return new Tuning(16, 10, 0.3, 5, true, 0.25, 0.1, 10, 2, 10, 30, 1e-4, 0.8);
         }
 
         public Tuning withWorkingSetStart(int v) {
-            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withGapEvery(int v) {
-            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withInnerTolerance(double v) {
-            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withExtrapolationDepth(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withScreening(boolean v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withSoftmaxBlockCurvature(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withAdmmRho(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withAdmmBalancing(double mu, double tau) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withAdmmGapEvery(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
         }
 
         public Tuning withNewtonInnerEpochs(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo, fistaStepDecrease);
+        }
+
+        public Tuning withFistaStepDecrease(double v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, v);
         }
 
         public Tuning withNewtonArmijo(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v, fistaStepDecrease);
         }
     }
 

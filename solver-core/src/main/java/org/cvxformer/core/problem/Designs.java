@@ -11,7 +11,9 @@ public final class Designs {
     /**
      * The cheaper layout for {@code X} of shape {@code (N, n, d)} in C order: compressed rows
      * when at most {@link #SPARSE_DENSITY_THRESHOLD} of the entries are non-zero (a CSR entry
-     * costs an index and a value, about twice a dense entry, and its loops are less regular).
+     * costs an index and a value, about twice a dense entry, and its loops are less regular);
+     * else token tables when the token vectors repeat ({@link #TOKEN_TABLE_FRACTION}); else
+     * the dense row-major layout.
      */
     public static Design of(double[] x, int N, int n, int d) {
         checkShape(x.length, N, n, d);
@@ -21,10 +23,26 @@ public final class Designs {
                 nnz++;
             }
         }
-        return nnz <= SPARSE_DENSITY_THRESHOLD * x.length
-                ? new SparseDesign(x, N, n, d)
-                : new DenseDesign(x, N, n, d);
+        if (nnz <= SPARSE_DENSITY_THRESHOLD * x.length) {
+            return new SparseDesign(x, N, n, d);
+        }
+        if (d > 1) {
+            // dense token vectors drawn from small tables (embeddings, random features of
+            // tokens): products through the tables cost sum_k V_k d c instead of N n d c
+            TokenTableDesign t = TokenTableDesign.factor(x, N, n, d, (long) (TOKEN_TABLE_FRACTION * N * n));
+            if (t != null) {
+                return t;
+            }
+        }
+        return new DenseDesign(x, N, n, d);
     }
+
+    /**
+     * A dense design is factored into token tables ({@link TokenTableDesign}) when it has at
+     * most this fraction of {@code N n} distinct token vectors: the table products then cost at
+     * most a quarter of the dense ones (plus {@code N n c} for gathering and scattering).
+     */
+    public static final double TOKEN_TABLE_FRACTION = 0.25;
 
     static void checkShape(long length, int N, int n, int d) {
         if (N <= 0 || n <= 0 || d <= 0) {

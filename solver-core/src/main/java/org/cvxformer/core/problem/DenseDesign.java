@@ -171,6 +171,33 @@ public final class DenseDesign implements Design {
         return g;
     }
 
+    /**
+     * {@code A A^T} as dot products of rows: the lower triangle, split over rows, then mirrored
+     * (exactly symmetric). Work {@code N^2 n d / 2}.
+     */
+    @Override
+    public double[] outerGramIfCheap(long maxWork) {
+        int nd = n * d;
+        long work = (long) N * N * nd / 2;
+        if (work > maxWork || (long) N * N > Designs.MAX_SQUARE_ENTRIES) {
+            return null;
+        }
+        double[] g = new double[N * N];
+        Parallel.forRange(N, work, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                for (int j = 0; j <= i; j++) {
+                    g[i * N + j] = Vec.dot(a, i * nd, a, j * nd, nd);
+                }
+            }
+        });
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < i; j++) {
+                g[j * N + i] = g[i * N + j];
+            }
+        }
+        return g;
+    }
+
     @Override
     public void forEachStored(EntryVisitor visitor) {
         int nd = n * d;

@@ -52,6 +52,15 @@ public interface Design {
      */
     double[] gramIfCheap(long maxWork);
 
+    /**
+     * The outer Gram matrix {@code A A^T} ({@code N x N}, row-major: entry {@code (i, i')} is
+     * {@code <vec(X_i), vec(X_i')>}) when forming it costs at most {@code maxWork} multiply-adds
+     * and it has at most {@link Designs#MAX_SQUARE_ENTRIES} entries, else {@code null}. The
+     * counterpart of {@link #gramIfCheap} when {@code N < n d} (ADMM's matrix-inversion-lemma
+     * W-update). Exactly symmetric.
+     */
+    double[] outerGramIfCheap(long maxWork);
+
     /** {@code out = A^T (A x)} for {@code x} of length {@code n*d}. */
     default void gramApply(double[] x, double[] out) {
         double[] s = new double[samples()];

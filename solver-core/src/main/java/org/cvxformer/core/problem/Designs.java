@@ -5,6 +5,12 @@ public final class Designs {
     /** Stored-entry fraction below which {@link #of} picks the sparse layout. */
     public static final double SPARSE_DENSITY_THRESHOLD = 0.25;
 
+    /**
+     * Square matrices derived from a design ({@link Design#outerGramIfCheap}, and the sparse
+     * {@link Design#gramIfCheap}) are not formed with more entries than this (64 Mi doubles, 512 MiB).
+     */
+    public static final long MAX_SQUARE_ENTRIES = 64L * 1024 * 1024;
+
     private Designs() {
     }
 

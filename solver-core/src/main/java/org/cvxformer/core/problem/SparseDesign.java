@@ -171,7 +171,7 @@ public final class SparseDesign implements Design {
             long r = rowStart[i + 1] - rowStart[i];
             work += r * r;
         }
-        if (work > maxWork || (long) nd * nd > 64L * 1024 * 1024) {
+        if (work > maxWork || (long) nd * nd > Designs.MAX_SQUARE_ENTRIES) {
             return null;
         }
         double[] g = new double[nd * nd];
@@ -181,6 +181,52 @@ public final class SparseDesign implements Design {
                 double v = val[p];
                 for (int q = rowStart[i]; q < rowStart[i + 1]; q++) {
                     g[r + col[q]] += v * val[q];
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * {@code A A^T} through the columns: every pair of stored entries that share a column adds
+     * its product, so the work is {@code sum_q nnz(column q)^2}. Entries {@code (i, i')} and
+     * {@code (i', i)} receive the same products in the same order, so the result is exactly
+     * symmetric.
+     */
+    @Override
+    public double[] outerGramIfCheap(long maxWork) {
+        int nd = n * d;
+        int[] colStart = new int[nd + 1];
+        for (int c : col) {
+            colStart[c + 1]++;
+        }
+        long work = 0;
+        for (int q = 0; q < nd; q++) {
+            long m = colStart[q + 1];
+            work += m * m;
+            colStart[q + 1] += colStart[q];
+        }
+        if (work > maxWork || (long) N * N > Designs.MAX_SQUARE_ENTRIES) {
+            return null;
+        }
+        // compressed columns, rows increasing within a column
+        int[] rowOf = new int[val.length];
+        double[] valOf = new double[val.length];
+        int[] next = Arrays.copyOf(colStart, nd);
+        for (int i = 0; i < N; i++) {
+            for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                int at = next[col[p]]++;
+                rowOf[at] = i;
+                valOf[at] = val[p];
+            }
+        }
+        double[] g = new double[N * N];
+        for (int q = 0; q < nd; q++) {
+            for (int p = colStart[q]; p < colStart[q + 1]; p++) {
+                int r = rowOf[p] * N;
+                double v = valOf[p];
+                for (int t = colStart[q]; t < colStart[q + 1]; t++) {
+                    g[r + rowOf[t]] += v * valOf[t];
                 }
             }
         }

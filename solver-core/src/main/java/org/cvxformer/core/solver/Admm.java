@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.certificate.DualPoint;
-import org.cvxformer.core.linalg.CholeskySolver;
 import org.cvxformer.core.problem.Problem;
 
 /**
@@ -19,11 +18,26 @@ import org.cvxformer.core.problem.Problem;
  * </pre>
  * <ul>
  *   <li>Squared loss: the W-update is the linear system {@code (A^T A / N + rho I) W = A^T Y / N
- *       + rho (V - Lambda)}, whose matrix is shared by all {@code c} classes: factored once by
- *       Cholesky and refactored only when rho changes (residual balancing), reused across a beta
- *       path through {@link Problem#withBeta} (the Gram matrix is recomputed per solve, the
- *       factor per rho). When the Gram matrix is too expensive to form, the linearised update
- *       below is used instead.</li>
+ *       + rho (V - Lambda)}, whose matrix is shared by all {@code c} classes and is factored by
+ *       Cholesky in one of two sizes, the smaller ({@link SquaredSystem}):
+ *       <ul>
+ *         <li>{@code N >= n d}: the {@code nd x nd} matrix {@code A^T A / N + rho I}; an
+ *             iteration is a pair of triangular solves with {@code c} columns.</li>
+ *         <li>{@code N < n d}: the {@code N x N} matrix {@code K = I + A A^T / (N rho)}, through
+ *             the matrix-inversion lemma (Woodbury; Boyd et al. 2011, section 4.2.4)
+ *             {@code (rho I + A^T A / N)^{-1} = (1/rho) [I - A^T (N rho I + A A^T)^{-1} A]},
+ *             which with {@code X = V - Lambda} gives
+ *             {@code W = X + A^T K^{-1} (Y - A X) / (N rho)}: an iteration is one {@code A} and
+ *             one {@code A^T} product and a pair of {@code N x N} triangular solves with
+ *             {@code c} columns. Forming {@code A A^T} costs {@code N^2 nd / 2} instead of
+ *             {@code N (nd)^2 / 2}, factoring it {@code N^3 / 3} instead of {@code (nd)^3 / 3}.</li>
+ *       </ul>
+ *       The factor is recomputed only when rho changes (residual balancing). The Gram matrix and
+ *       the last few factors (by rho) are kept by this instance for the next solve on the same
+ *       design, so a beta path through {@link Problem#withBeta} solved with one instance forms
+ *       the Gram matrix once and, since every solve starts at the same rho, factors it again only
+ *       for new values of rho. When neither Gram matrix is cheap to form
+ *       ({@link Problem#GRAM_WORK_LIMIT}), the linearised update below is used instead.</li>
  *   <li>Softmax loss: no closed form, so the W-update is linearised (one gradient step on the
  *       augmented Lagrangian with step {@code 1/(L + rho)}, L from math.md section 2): a standard
  *       inexact ADMM that keeps each iteration at one {@code A W} and one {@code A^T U}; an
@@ -31,12 +45,17 @@ import org.cvxformer.core.problem.Problem;
  * </ul>
  * Residual balancing (Boyd et al. 3.4.1, mu = 10, tau = 2) adapts rho. The certificate is
  * evaluated at the sparse iterate {@code V}; the ADMM primal and dual residuals
- * {@code ||W - V||_F} and {@code rho ||V^k - V^{k-1}||_F} are reported in the message.
+ * {@code ||W - V||_F} and {@code rho ||V^k - V^{k-1}||_F} are reported in the message, with the
+ * W-update used. An instance can be shared between threads: a solve borrows the cached system,
+ * and concurrent solves on the same design each build their own.
  */
 public final class Admm implements Solver {
     static final double MU = 10;
     static final double TAU = 2;
     static final int CHECK_EVERY = 5;
+
+    /** The squared-loss system of the last solve, kept for the next solve on the same design. */
+    private SquaredSystem cached;
 
     @Override
     public String name() {
@@ -47,11 +66,8 @@ public final class Admm implements Solver {
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
         long t0 = System.nanoTime();
         int c = pb.classes();
-        int nd = pb.tokens() * pb.features();
         int P = pb.parameterCount();
         int M = pb.samples() * c;
-        int N = pb.samples();
-        double beta = pb.beta();
         double[] V = cfg.initial() != null ? cfg.initial() : new double[P];
         pb.checkParameters(V, "initial Z");
         double[] W = V.clone();
@@ -60,22 +76,10 @@ public final class Admm implements Solver {
         double L = pb.lipschitz() > 0 ? pb.lipschitz() : 1.0;
         double rho = Math.max(L, 1e-12);
         boolean squared = pb.loss().name().equals("squared");
-        double[] gram = squared ? pb.design().gramIfCheap(Problem.GRAM_WORK_LIMIT) : null;
-        double[] aty = null;
-        CholeskySolver chol = null;
-        double cholRho = Double.NaN;
-        if (gram != null) {
-            // A^T Y / N in the (nd x c) layout
-            double[] Y = new double[M];
-            for (int i = 0; i < N; i++) {
-                for (int l = 0; l < c; l++) {
-                    Y[i * c + l] = pb.targets().get(i, l) / N;
-                }
-            }
-            double[] g = new double[P];
-            pb.design().transposeMultiply(Y, c, g);
-            aty = toColumns(g, c, nd);
-        }
+        SquaredSystem system = squared ? borrowSystem(pb) : null;
+        SquaredSystem.WUpdate wUpdate = system != null ? system.bind(pb.targets()) : null;
+        int factorisationsBefore = system != null ? system.factorisations() : 0;
+        int reusesBefore = system != null ? system.reuses() : 0;
         double[] S = new double[M];
         double[] U = new double[M];
         double[] G = new double[P];
@@ -99,30 +103,11 @@ public final class Admm implements Solver {
         double rDual = Double.NaN;
         int k = 0;
         int lastRecorded = 0;
-        int refactors = 0;
         while (k < cfg.maxIterations()) {
             k++;
             // W-update
-            if (gram != null) {
-                if (chol == null || rho != cholRho) {
-                    double[] m = new double[nd * nd];
-                    for (int p = 0; p < m.length; p++) {
-                        m[p] = gram[p] / N;
-                    }
-                    for (int q = 0; q < nd; q++) {
-                        m[q * nd + q] += rho;
-                    }
-                    chol = new CholeskySolver(m, nd);
-                    cholRho = rho;
-                    refactors++;
-                }
-                double[] rhs = aty.clone();
-                for (int l = 0; l < c; l++) {
-                    for (int q = 0; q < nd; q++) {
-                        rhs[q * c + l] += rho * (V[l * nd + q] - Lam[l * nd + q]);
-                    }
-                }
-                fromColumns(chol.solve(rhs, c), W, c, nd);
+            if (wUpdate != null) {
+                wUpdate.apply(V, Lam, rho, W);
             } else {
                 pb.design().multiply(W, c, S);
                 pb.loss().valueAndGradient(S, pb.targets(), U);
@@ -201,33 +186,43 @@ public final class Admm implements Solver {
         if (status != Status.OPTIMAL && status != Status.FAILED && cert.relativeGap() <= cfg.tolerance()) {
             status = Status.OPTIMAL;
         }
-        message += String.format(Locale.ROOT, "; ADMM residuals primal %.3e, dual %.3e; rho %.4g; %s W-update%s", rPrimal,
-                rDual, rho, gram != null ? "Cholesky" : "linearised", gram != null ? " (" + refactors + " factorisations)" : "");
+        String update;
+        if (system != null) {
+            update = String.format(Locale.ROOT, "Cholesky W-update on the %s (%d factorisations, %d reused)",
+                    system.kind().description(), system.factorisations() - factorisationsBefore,
+                    system.reuses() - reusesBefore);
+            keepSystem(system);
+        } else {
+            update = squared ? "linearised W-update (neither A^T A nor A A^T is cheap to form)" : "linearised W-update";
+        }
+        message += String.format(Locale.ROOT, "; ADMM residuals primal %.3e, dual %.3e; rho %.4g; %s", rPrimal, rDual,
+                rho, update);
         return new SolverResult(name(), bestV, cert, status, k, (System.nanoTime() - t0) * 1e-9, history, message);
+    }
+
+    /**
+     * The squared-loss system for {@code pb}'s design: the cached one if it belongs to this
+     * design (taken out of the cache for the duration of the solve), else a new one, or
+     * {@code null} when neither Gram matrix is cheap.
+     */
+    private SquaredSystem borrowSystem(Problem pb) {
+        synchronized (this) {
+            if (cached != null && cached.design() == pb.design()) {
+                SquaredSystem s = cached;
+                cached = null;
+                return s;
+            }
+        }
+        return SquaredSystem.choose(pb.design(), Problem.GRAM_WORK_LIMIT);
+    }
+
+    private synchronized void keepSystem(SquaredSystem s) {
+        cached = s;
     }
 
     private static void scale(double[] v, double f) {
         for (int p = 0; p < v.length; p++) {
             v[p] *= f;
-        }
-    }
-
-    /** Parameter layout (c x nd) to the (nd x c) right-hand-side layout. */
-    private static double[] toColumns(double[] z, int c, int nd) {
-        double[] r = new double[z.length];
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                r[q * c + l] = z[l * nd + q];
-            }
-        }
-        return r;
-    }
-
-    private static void fromColumns(double[] x, double[] z, int c, int nd) {
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                z[l * nd + q] = x[q * c + l];
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package org.cvxformer.core.problem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,40 @@ class DesignTest {
         double[] gs = S.gramIfCheap(Long.MAX_VALUE);
         double[] gd = new DenseDesign(denseOf(S), N, n, d).gramIfCheap(Long.MAX_VALUE);
         assertArrayEquals(gd, gs, 1e-12);
+    }
+
+    @Test
+    void outerGramMatchesBruteForceForDenseAndSparseDesigns() {
+        SplittableRandom r = new SplittableRandom(21);
+        int N = 11, n = 3, d = 7; // N < nd, the case the outer Gram matrix is for
+        double[] x = RandomProblems.gaussian(r, N, n, d, 0.6);
+        double[] expected = new double[N * N];
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < N; j++) {
+                for (int q = 0; q < n * d; q++) {
+                    expected[i * N + j] += x[i * n * d + q] * x[j * n * d + q];
+                }
+            }
+        }
+        for (Design A : new Design[] {new DenseDesign(x, N, n, d), new SparseDesign(x, N, n, d)}) {
+            double[] g = A.outerGramIfCheap(Long.MAX_VALUE);
+            assertArrayEquals(expected, g, 1e-12, A.getClass().getSimpleName());
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < i; j++) {
+                    assertEquals(g[i * N + j], g[j * N + i], 0.0, "exactly symmetric");
+                }
+            }
+            assertNull(A.outerGramIfCheap(10), "over the work limit");
+        }
+        // one-hot rows: <x_i, x_i'> counts the positions where the two sequences share a token
+        int[] tokens = {0, 1, 2, 0, 1, 1, 3, 2, 0, 0};
+        double[] g = SparseDesign.oneHot(tokens, 5, 2, 4).outerGramIfCheap(Long.MAX_VALUE);
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                int same = (tokens[2 * i] == tokens[2 * j] ? 1 : 0) + (tokens[2 * i + 1] == tokens[2 * j + 1] ? 1 : 0);
+                assertEquals(same, g[i * 5 + j], 0.0, "(" + i + ", " + j + ")");
+            }
+        }
     }
 
     private static double[] denseOf(Design A) {

@@ -227,6 +227,32 @@ class CliTest {
     }
 
     @Test
+    void pathReportsTheGroupsScreenedBeforeEachSolve() throws IOException {
+        Path out = tmp.resolve("path-screened");
+        Run r = run("path", "--dataset", "mod-division", "--p", "7", "--betas", "1,0.95,0.3", "--solver", "bcd",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("screened"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("path.csv"));
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        int col = header.indexOf("screened_before_solve");
+        assertTrue(col >= 0, "no screened_before_solve column: " + csv.get(0));
+        JsonNode rows = JSON.readTree(out.resolve("path.json").toFile());
+        assertEquals(3, rows.size());
+        int groups = 7 * 2;
+        for (int q = 0; q < rows.size(); q++) {
+            JsonNode row = rows.get(q);
+            assertTrue(row.get("screened_before_solve").isInt(), row.toString());
+            int screened = row.get("screened_before_solve").asInt();
+            assertEquals(String.valueOf(screened), csv.get(q + 1).split(",")[col]);
+            // screened groups are proven zero, so they cannot be active in the solution
+            assertTrue(screened >= 0 && screened + row.get("active_groups").asInt() <= groups, row.toString());
+        }
+        // at beta_max, from Z = 0, the gap is 0: every group below beta_max is screened
+        assertTrue(rows.get(0).get("screened_before_solve").asInt() > 0, rows.get(0).toString());
+    }
+
+    @Test
     void benchSolversWritesTableJsonAndPlot() throws IOException {
         Path f = fixture("planted-squared");
         Path out = tmp.resolve("bench");

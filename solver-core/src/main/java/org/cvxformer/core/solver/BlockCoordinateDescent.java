@@ -49,6 +49,11 @@ import org.cvxformer.core.problem.TokenBlocks;
  * is only 1-strongly concave in the correspondingly scaled variable). Screened groups are set
  * to zero and skipped for the rest of the solve; {@code sigma_max(A_k)} is an upper bound
  * ({@link TokenBlocks#sigmaMaxSquaredBound(int)}).</li>
+ * <li><b>Groups screened at start</b> ({@link SolverConfig#screened()}, e.g. from the sequential
+ * rule {@link GapSafeScreening#sequential} along a path): set to zero in the starting point and
+ * treated as screened from the first outer iteration. The outer gap is still computed over all
+ * groups and the result is certified by {@link Certifier}, so a wrongly marked group would show
+ * as an open gap, never as a false optimum.</li>
  * <li><b>Dual candidates.</b> The rescaled residual at the current point, and the rescaled
  * residual at the extrapolated scores ({@link DualExtrapolation}); the best feasible one is
  * passed to {@link Certifier}, which recomputes the certificate independently.</li>
@@ -94,6 +99,7 @@ public final class BlockCoordinateDescent implements Solver {
         final double[] z;
         final ScoreState st;
         final boolean[] screened;
+        final int screenedAtStart;
         final double[] r, grad, v, delta, ds;
         final int[] touched;
         final boolean[] mark;
@@ -134,7 +140,8 @@ public final class BlockCoordinateDescent implements Solver {
             for (int g = 0; g < groups; g++) {
                 Lcur[g] = 2 * Lk[g % n];
             }
-            this.screened = new boolean[groups];
+            boolean[] given = cfg.screenedFor(pb);
+            this.screened = given != null ? given : new boolean[groups];
             this.r = new double[N];
             this.grad = new double[d];
             this.v = new double[d];
@@ -143,6 +150,16 @@ public final class BlockCoordinateDescent implements Solver {
             this.touched = new int[N];
             this.mark = new boolean[N];
             this.extrap = new DualExtrapolation(tu.extrapolationDepth());
+            // Groups proven zero before the solve (SolverConfig#screened): zero them in the starting
+            // point (a warm start may hold them non-zero) and never update them.
+            int atStart = 0;
+            for (int g = 0; g < groups; g++) {
+                if (screened[g]) {
+                    setGroup(g, null);
+                    atStart++;
+                }
+            }
+            this.screenedAtStart = atStart;
         }
 
         SolverResult run() {
@@ -153,7 +170,7 @@ public final class BlockCoordinateDescent implements Solver {
             String message;
             int wsSize = Math.min(groups, tu.workingSetStart());
             int outer = 0;
-            int screenedCount = 0;
+            int screenedCount = screenedAtStart;
             int stall = 0;
             double lastP = Double.POSITIVE_INFINITY, lastD = Double.NEGATIVE_INFINITY;
             while (true) {
@@ -220,8 +237,9 @@ public final class BlockCoordinateDescent implements Solver {
                 status = Status.APPROXIMATE;
             }
             double seconds = (System.nanoTime() - t0) * 1e-9;
-            message += String.format(Locale.ROOT, "; %d outer iterations, %d epochs, %d/%d groups screened, %d backtracks",
-                    outer, epochs, screenedCount, groups, backtracks);
+            message += String.format(Locale.ROOT,
+                    "; %d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",
+                    outer, epochs, screenedCount, groups, screenedAtStart, backtracks);
             return new SolverResult(name(), z, cert, status, epochs, seconds, history, message);
         }
 

@@ -1,5 +1,7 @@
 package org.cvxformer.core.solver;
 
+import org.cvxformer.core.problem.Problem;
+
 /**
  * Every tuning constant of the solvers, in one documented immutable place. Build with
  * {@link #defaults()} and the {@code with...} methods; invalid values throw
@@ -16,9 +18,27 @@ package org.cvxformer.core.solver;
  *                          1e-15 relative: floating point allows no further progress (default 500)
  * @param initial           warm start {@code Z} (length {@code c*n*d}), or {@code null} for zero
  * @param tuning            the constants of the bcd, admm and prox-newton solvers ({@link Tuning#defaults()})
+ * @param screened          groups proven zero at the optimum before the solve starts (length {@code c*n},
+ *                          group {@code (l,k)} at index {@code l*n + k}), or {@code null} for none; for
+ *                          example from the sequential GAP safe rule along a path
+ *                          ({@link GapSafeScreening#sequential}). Set it with {@link #withScreened}, which
+ *                          checks the length against the problem. {@code bcd} starts with these groups
+ *                          zero and never updates them (honoured even when {@link Tuning#screening()} is
+ *                          off: that flag governs the solver's own screening); the other solvers ignore
+ *                          it, which is safe because the groups are zero at the optimum anyway. The
+ *                          set must be proven: a group wrongly marked keeps {@code bcd}'s certified gap
+ *                          (computed over all groups) open, so the solve never reports a wrong optimum.
  */
 public record SolverConfig(double tolerance, int maxIterations, double maxSeconds, int historyEvery,
-        boolean restart, double backtrackFactor, int stallIterations, double[] initial, Tuning tuning) {
+        boolean restart, double backtrackFactor, int stallIterations, double[] initial, Tuning tuning,
+        boolean[] screened) {
+
+    /** The configuration without groups screened at start. */
+    public SolverConfig(double tolerance, int maxIterations, double maxSeconds, int historyEvery,
+            boolean restart, double backtrackFactor, int stallIterations, double[] initial, Tuning tuning) {
+        this(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial,
+                tuning, null);
+    }
 
     /** The configuration without solver tuning (uses {@link Tuning#defaults()}). */
     public SolverConfig(double tolerance, int maxIterations, double maxSeconds, int historyEvery,
@@ -161,8 +181,13 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
         if (stallIterations < 1) {
             throw new IllegalArgumentException("stall iterations = " + stallIterations + ": expected >= 1");
         }
+        if (screened != null && screened.length == 0) {
+            throw new IllegalArgumentException("screened groups: an array of length 0: expected one entry per group "
+                    + "(c*n >= 1), or null for none");
+        }
         initial = initial == null ? null : initial.clone();
         tuning = tuning == null ? Tuning.defaults() : tuning;
+        screened = screened == null ? null : screened.clone();
     }
 
     /** Tolerance 1e-6, 100 000 iterations, no time limit, history every iteration, restart on. */
@@ -175,31 +200,67 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
         return initial == null ? null : initial.clone();
     }
 
+    /** A copy of the groups proven zero at start, or {@code null} for none. */
+    @Override
+    public boolean[] screened() {
+        return screened == null ? null : screened.clone();
+    }
+
+    /**
+     * A copy of the groups proven zero at start, checked against {@code pb}, or {@code null} for
+     * none. For solvers: a configuration may be reused with another problem.
+     *
+     * @throws IllegalArgumentException if the length is not {@code pb.groupCount()}
+     */
+    public boolean[] screenedFor(Problem pb) {
+        checkScreenedLength(screened, pb.groupCount());
+        return screened();
+    }
+
+    private static void checkScreenedLength(boolean[] s, int groups) {
+        if (s != null && s.length != groups) {
+            throw new IllegalArgumentException("screened groups: an array of length " + s.length
+                    + ": expected the group count c*n = " + groups);
+        }
+    }
+
     public SolverConfig withTolerance(double t) {
-        return new SolverConfig(t, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
+        return new SolverConfig(t, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning, screened);
     }
 
     public SolverConfig withMaxIterations(int k) {
-        return new SolverConfig(tolerance, k, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
+        return new SolverConfig(tolerance, k, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning, screened);
     }
 
     public SolverConfig withMaxSeconds(double s) {
-        return new SolverConfig(tolerance, maxIterations, s, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning);
+        return new SolverConfig(tolerance, maxIterations, s, historyEvery, restart, backtrackFactor, stallIterations, initial, tuning, screened);
     }
 
     public SolverConfig withHistoryEvery(int k) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, k, restart, backtrackFactor, stallIterations, initial, tuning);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, k, restart, backtrackFactor, stallIterations, initial, tuning, screened);
     }
 
     public SolverConfig withRestart(boolean r) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, r, backtrackFactor, stallIterations, initial, tuning);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, r, backtrackFactor, stallIterations, initial, tuning, screened);
     }
 
     public SolverConfig withTuning(Tuning t) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, t);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, initial, t, screened);
     }
 
     public SolverConfig withInitial(double[] z) {
-        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, z, tuning);
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor, stallIterations, z, tuning, screened);
+    }
+
+    /**
+     * This configuration with the groups of {@code pb} proven zero at start ({@code null}: none);
+     * see {@link #screened()}.
+     *
+     * @throws IllegalArgumentException if {@code screened.length != pb.groupCount()}, naming both
+     */
+    public SolverConfig withScreened(Problem pb, boolean[] screened) {
+        checkScreenedLength(screened, pb.groupCount());
+        return new SolverConfig(tolerance, maxIterations, maxSeconds, historyEvery, restart, backtrackFactor,
+                stallIterations, initial, tuning, screened);
     }
 }

@@ -319,6 +319,51 @@ public final class TokenTableDesign implements Design {
         return g;
     }
 
+    /**
+     * {@code A A^T} through the tables: {@code (A A^T)_{ii'} = sum_k K_k[t_ik, t_i'k]} with
+     * {@code K_k = T_k T_k^T} ({@code V_k x V_k}).
+     */
+    @Override
+    public double[] outerGramIfCheap(long maxWork) {
+        long work = (long) N * N * n;
+        for (double[] t : tables) {
+            work += (long) (t.length / d) * t.length;
+        }
+        if (work > maxWork || (long) N * N > Designs.MAX_SQUARE_ENTRIES) {
+            return null;
+        }
+        double[][] K = new double[n][];
+        for (int k = 0; k < n; k++) {
+            double[] t = tables[k];
+            int V = t.length / d;
+            double[] kk = new double[V * V];
+            for (int v = 0; v < V; v++) {
+                for (int w = 0; w < V; w++) {
+                    double acc = 0;
+                    for (int j = 0; j < d; j++) {
+                        acc += t[v * d + j] * t[w * d + j];
+                    }
+                    kk[v * V + w] = acc;
+                }
+            }
+            K[k] = kk;
+        }
+        double[] g = new double[N * N];
+        Parallel.forRange(N, work, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                for (int i2 = 0; i2 < N; i2++) {
+                    double acc = 0;
+                    for (int k = 0; k < n; k++) {
+                        int V = tables[k].length / d;
+                        acc += K[k][rowOf[k][i] * V + rowOf[k][i2]];
+                    }
+                    g[i * N + i2] = acc;
+                }
+            }
+        });
+        return g;
+    }
+
     @Override
     public Design rows(int[] idx) {
         int[][] r = new int[n][idx.length];

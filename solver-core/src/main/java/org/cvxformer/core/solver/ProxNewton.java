@@ -45,6 +45,9 @@ public final class ProxNewton implements Solver {
     /** Smallest line-search step before declaring the floating-point limit reached. */
     static final double MIN_STEP = 1e-10;
 
+    /** An inner epoch whose model decrease is below this fraction of the first epoch's ends the subproblem. */
+    static final double INNER_RELATIVE_PROGRESS = 1e-3;
+
     @Override
     public String name() {
         return "prox-newton";
@@ -188,7 +191,6 @@ public final class ProxNewton implements Solver {
                 }
             }
             // inner coordinate descent on the penalised quadratic model
-            double innerTol = tu.innerTolerance() * 0.1 * Math.max(gap, 0);
             double first = -1;
             for (int e = 0; e < tu.newtonInnerEpochs(); e++) {
                 innerTotal++;
@@ -226,12 +228,15 @@ public final class ProxNewton implements Solver {
                     progress += 0.5 * L * ch;
                     applyDirection(B, l, k, off, d, step, D, dSt, w, probT, softmax, N, ds, touched, mark);
                 }
-                // stop when an epoch changes the model far less than the first one did, or
-                // far less than the current gap (the inner problem is then solved well enough)
+                // Stop when an epoch changes the model far less than the first one did. Not
+                // relative to the duality gap: near the optimum the gap is dominated by the dual
+                // point's lag (first order in ||Z - Z*||, the primal error is second order), so
+                // a gap-relative rule stopped the subproblems after about 2 epochs and Newton
+                // converged only linearly (97 steps against 11 on mod-division p = 97).
                 if (first < 0) {
                     first = progress;
                 }
-                if (progress <= Double.parseDouble(System.getProperty("pn.rel","1e-3")) * first || progress <= Double.parseDouble(System.getProperty("pn.gap","1e-3")) * innerTol) {
+                if (progress <= INNER_RELATIVE_PROGRESS * first) {
                     break;
                 }
             }

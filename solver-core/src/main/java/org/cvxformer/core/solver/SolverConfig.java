@@ -55,7 +55,7 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
      * @param workingSetStart       bcd: groups in the first working set (then doubled each outer
      *                              iteration, celer/skglm style; always at least twice the active groups) (16)
      * @param gapEvery              bcd / prox-newton inner solvers: epochs between inner duality-gap checks (10)
-     * @param innerTolerance        inner problems are solved to this fraction of the current outer gap (0.3, as celer)
+     * @param innerTolerance        bcd: inner problems are solved to this fraction of the current outer gap (0.3, as celer)
      * @param extrapolationDepth    dual extrapolation (Massias, Gramfort, Salmon 2018): number K of
      *                              differences of score snapshots combined; 0 disables it (5)
      * @param screening             GAP safe screening (Ndiaye et al. 2017, math.md section 6) on/off (true)

@@ -9,7 +9,8 @@ import org.cvxformer.core.linalg.Vec;
  * columns, and an upper bound on {@code sigma_max(A_k)^2} (math.md section 6: the block
  * Lipschitz constant of token {@code k} is {@code curvature sigma_max(A_k)^2 / N}).
  *
- * <p>Dense designs keep each block column-major ({@code N*d} values); sparse designs keep
+ * <p>Token-table designs ({@link TokenTableDesign}) keep their tables, so a block product costs
+ * {@code O(N + V_k d)}; other dense designs keep each block column-major ({@code N*d} values); sparse designs keep
  * compressed columns, so a block product costs the non-zeros of the columns it touches (for
  * one-hot tokens: {@code O(N)} per block, {@code O(1)} per sample). Built once per design and
  * cached by {@link Problem#tokenBlocks()}. Immutable and thread-safe.
@@ -29,6 +30,9 @@ public final class TokenBlocks {
     private final int[][] colStart;
     private final double[] sigma2Safe;
     private final double[] sigma2Step;
+    /** Token-table blocks ({@link TokenTableDesign}): {@code A_k = E_k T_k}; null otherwise. */
+    private final double[][] tables;
+    private final int[][] rowOf;
 
     private TokenBlocks(Design A) {
         this.N = A.samples();
@@ -38,7 +42,19 @@ public final class TokenBlocks {
         this.vals = new double[n][];
         this.sigma2Safe = new double[n];
         this.sigma2Step = new double[n];
-        if (dense) {
+        if (A instanceof TokenTableDesign t) {
+            // block products through the tables: O(N + V_k d) instead of O(N d)
+            this.rows = null;
+            this.colStart = null;
+            this.tables = new double[n][];
+            this.rowOf = new int[n][];
+            for (int k = 0; k < n; k++) {
+                tables[k] = t.table(k);
+                rowOf[k] = t.rowIndex(k);
+            }
+        } else if (dense) {
+            this.tables = null;
+            this.rowOf = null;
             this.rows = null;
             this.colStart = null;
             for (int k = 0; k < n; k++) {
@@ -46,6 +62,8 @@ public final class TokenBlocks {
             }
             A.forEachStored((i, k, j, v) -> vals[k][j * N + i] = v);
         } else {
+            this.tables = null;
+            this.rowOf = null;
             this.rows = new int[n][];
             this.colStart = new int[n][d + 1];
             int[][] count = new int[n][d];
@@ -93,9 +111,17 @@ public final class TokenBlocks {
         return dense;
     }
 
+    /**
+     * True when {@link #weightedGram} is cheap ({@code O(nnz + d^2)} or, for token tables,
+     * {@code O(N + V_k d^2)}), i.e. for sparse and token-table blocks.
+     */
+    public boolean cheapWeightedGram() {
+        return !dense || tables != null;
+    }
+
     /** Stored entries of block {@code k}. */
     public long nonZeros(int k) {
-        return dense ? (long) N * d : vals[k].length;
+        return dense ? (long) N * d : vals[k].length; // token tables count as dense
     }
 
     /**
@@ -117,6 +143,24 @@ public final class TokenBlocks {
 
     /** {@code out[oo + j] = sum_i x_ikj r[ro + i]}, i.e. {@code A_k^T r}. Overwrites {@code out[oo .. oo+d)}. */
     public void transposeMultiply(int k, double[] r, int ro, double[] out, int oo) {
+        if (tables != null) {
+            // T_k^T (E_k^T r): bin r by token row, then one small product
+            double[] t = tables[k];
+            int V = t.length / d;
+            double[] bins = new double[V];
+            int[] ro2 = rowOf[k];
+            for (int i = 0; i < N; i++) {
+                bins[ro2[i]] += r[ro + i];
+            }
+            java.util.Arrays.fill(out, oo, oo + d, 0.0);
+            for (int v = 0; v < V; v++) {
+                double b = bins[v];
+                if (b != 0) {
+                    Vec.axpy(b, t, v * d, out, oo, d);
+                }
+            }
+            return;
+        }
         double[] v = vals[k];
         if (dense) {
             for (int j = 0; j < d; j++) {
@@ -137,6 +181,20 @@ public final class TokenBlocks {
 
     /** {@code s[so + i] += sum_j x_ikj delta[dOff + j]}, i.e. {@code s += A_k delta}. */
     public void multiplyAdd(int k, double[] delta, int dOff, double[] s, int so) {
+        if (tables != null) {
+            // E_k (T_k delta): one small product, then a gather
+            double[] t = tables[k];
+            int V = t.length / d;
+            double[] proj = new double[V];
+            for (int v = 0; v < V; v++) {
+                proj[v] = Vec.dot(t, v * d, delta, dOff, d);
+            }
+            int[] ro2 = rowOf[k];
+            for (int i = 0; i < N; i++) {
+                s[so + i] += proj[ro2[i]];
+            }
+            return;
+        }
         double[] v = vals[k];
         if (dense) {
             for (int j = 0; j < d; j++) {
@@ -166,7 +224,7 @@ public final class TokenBlocks {
      * (listed in order). Cost: the non-zeros of the columns with {@code delta_j != 0}.
      */
     public int multiplyTouched(int k, double[] delta, int dOff, double[] ds, int[] touched, boolean[] mark) {
-        if (dense) {
+        if (dense || tables != null) {
             multiplyAdd(k, delta, dOff, ds, 0);
             for (int i = 0; i < N; i++) {
                 touched[i] = i;
@@ -196,6 +254,28 @@ public final class TokenBlocks {
     /** {@code A_k^T diag(w) A_k} ({@code d x d}, row-major) into {@code H}, overwriting it. */
     public void weightedGram(int k, double[] w, double[] H) {
         java.util.Arrays.fill(H, 0, d * d, 0.0);
+        if (tables != null) {
+            // sum_v (sum_{i: t_ik = v} w_i) T_v T_v^T
+            double[] t = tables[k];
+            int V = t.length / d;
+            double[] wb = new double[V];
+            int[] ro2 = rowOf[k];
+            for (int i = 0; i < N; i++) {
+                wb[ro2[i]] += w == null ? 1.0 : w[i];
+            }
+            for (int v = 0; v < V; v++) {
+                if (wb[v] == 0) {
+                    continue;
+                }
+                for (int a = 0; a < d; a++) {
+                    double x = wb[v] * t[v * d + a];
+                    if (x != 0) {
+                        Vec.axpy(x, t, v * d, H, a * d, d);
+                    }
+                }
+            }
+            return;
+        }
         double[] v = vals[k];
         if (dense) {
             double[] tmp = new double[N];
@@ -248,8 +328,18 @@ public final class TokenBlocks {
 
     private void computeSigma(int k) {
         double frob = 0;
-        for (double x : vals[k]) {
-            frob += x * x;
+        if (tables != null) {
+            double[] t = tables[k];
+            for (int i = 0; i < N; i++) {
+                int o = rowOf[k][i] * d;
+                for (int j = 0; j < d; j++) {
+                    frob += t[o + j] * t[o + j];
+                }
+            }
+        } else {
+            for (double x : vals[k]) {
+                frob += x * x;
+            }
         }
         if (frob == 0) {
             sigma2Safe[k] = 0;

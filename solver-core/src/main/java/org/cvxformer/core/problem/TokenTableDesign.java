@@ -121,6 +121,16 @@ public final class TokenTableDesign implements Design {
         }
     }
 
+    /** The table of position {@code k} ({@code V_k x d}, row-major); shared, not copied: callers must not write to it. */
+    double[] table(int k) {
+        return tables[k];
+    }
+
+    /** {@code t_ik} for all samples {@code i}; shared, not copied: callers must not write to it. */
+    int[] rowIndex(int k) {
+        return rowOf[k];
+    }
+
     /** {@code V_k}, the number of distinct token vectors at position {@code k}. */
     public int tableRows(int k) {
         return tables[k].length / d;

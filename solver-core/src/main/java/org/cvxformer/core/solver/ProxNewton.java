@@ -45,6 +45,12 @@ public final class ProxNewton implements Solver {
     /** Smallest line-search step before declaring the floating-point limit reached. */
     static final double MIN_STEP = 1e-10;
 
+    /** Block widths up to this get an exact eigendecomposition for their curvature; wider ones a power iteration. */
+    static final int EXACT_EIGEN_LIMIT = 32;
+
+    /** Margin on a power-iteration estimate of a block curvature (it converges from below). */
+    static final double POWER_MARGIN = 1.05;
+
     /** An inner epoch whose model decrease is below this fraction of the first epoch's ends the subproblem. */
     static final double INNER_RELATIVE_PROGRESS = 1e-3;
 
@@ -95,7 +101,7 @@ public final class ProxNewton implements Solver {
         int[] touched = new int[N];
         boolean[] mark = new boolean[N];
         double[] Lb = new double[groups];
-        double[] H = B.isDense() ? null : new double[d * d];
+        double[] H = B.cheapWeightedGram() ? new double[d * d] : null;
         double[] wts = new double[N];
 
         List<IterationRecord> history = new ArrayList<>();
@@ -345,7 +351,19 @@ public final class ProxNewton implements Solver {
             }
             dmax = Math.max(dmax, H[a * d + a]);
         }
-        double ev = diagonal ? dmax : Spectral.largestEigenvalue(H, d);
+        double ev;
+        if (diagonal) {
+            ev = dmax;
+        } else if (d <= EXACT_EIGEN_LIMIT) {
+            ev = Spectral.largestEigenvalue(H, d);
+        } else {
+            // an estimate, not a bound: a step it makes too long is caught by the line search
+            ev = POWER_MARGIN * Spectral.powerIteration((x, out) -> {
+                for (int a = 0; a < d; a++) {
+                    out[a] = Vec.dot(H, a * d, x, 0, d);
+                }
+            }, d, 100, 1e-6, 0x5eed);
+        }
         return Math.min(crude, ev * (1 + 1e-10) / N);
     }
 

@@ -134,4 +134,36 @@ class TokenTableDesignTest {
         assertTrue(b.certificate().relativeGap() <= 1e-10, b.message());
         assertEquals(a.certificate().primal(), b.certificate().primal(), 1e-9 * Math.abs(a.certificate().primal()));
     }
+
+    @Test
+    void tokenBlocksThroughTheTablesEqualTheDenseBlocks() {
+        SplittableRandom r = new SplittableRandom(31);
+        int N = 250, n = 2, d = 6;
+        double[] x = tokenData(r, N, n, d, new int[] {7, 5});
+        TokenBlocks t = TokenBlocks.of(TokenTableDesign.factor(x, N, n, d, Long.MAX_VALUE));
+        TokenBlocks b = TokenBlocks.of(new DenseDesign(x, N, n, d));
+        double[] rr = RandomProblems.gaussian(r, N, 1, 1, 0.0);
+        double[] delta = RandomProblems.gaussian(r, d, 1, 1, 0.0);
+        double[] w = RandomProblems.gaussian(r, N, 1, 1, 0.0);
+        for (int k = 0; k < n; k++) {
+            double[] o1 = new double[d], o2 = new double[d];
+            t.transposeMultiply(k, rr, 0, o1, 0);
+            b.transposeMultiply(k, rr, 0, o2, 0);
+            assertArrayEquals(o2, o1, 1e-11);
+            double[] s1 = new double[N], s2 = new double[N];
+            t.multiplyAdd(k, delta, 0, s1, 0);
+            b.multiplyAdd(k, delta, 0, s2, 0);
+            assertArrayEquals(s2, s1, 1e-12);
+            double[] h1 = new double[d * d], h2 = new double[d * d];
+            t.weightedGram(k, w, h1);
+            b.weightedGram(k, w, h2);
+            assertArrayEquals(h2, h1, 1e-10);
+            assertEquals(b.sigmaMaxSquaredBound(k), t.sigmaMaxSquaredBound(k), 1e-9 * b.sigmaMaxSquaredBound(k));
+            double[] ds = new double[N];
+            int[] touched = new int[N];
+            boolean[] mark = new boolean[N];
+            assertEquals(N, t.multiplyTouched(k, delta, 0, ds, touched, mark));
+            assertArrayEquals(s2, ds, 1e-12);
+        }
+    }
 }

@@ -34,6 +34,9 @@ public final class Fista implements Solver {
      */
     static final int CHECK_EVERY = 5;
 
+    /** Start of the message of a run stopped by a probe's hand-over. */
+    static final String HANDED_OVER = "handed over";
+
     /**
      * Relative gap below which adaptive steps give way to the global constant. On small random
      * softmax problems solved to 1e-11 (SolversTest) the adaptive scheme stalled near 1e-10 with
@@ -49,6 +52,18 @@ public final class Fista implements Solver {
 
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        return solve(pb, cfg, listener, 0, null);
+    }
+
+    /**
+     * As {@link #solve(Problem, SolverConfig, IterationListener)}, but after iteration
+     * {@code probeAt} asks {@code handOver} about the best iterate so far and stops there (status
+     * {@link Status#ITERATION_LIMIT}, message starting {@link #HANDED_OVER}) when it says yes.
+     * Lets {@link AutoSolver} probe without losing FISTA's momentum and step size when it
+     * decides to keep FISTA.
+     */
+    SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener, int probeAt,
+            java.util.function.Predicate<double[]> handOver) {
         long t0 = System.nanoTime();
         Design A = pb.design();
         Loss loss = pb.loss();
@@ -242,6 +257,15 @@ public final class Fista implements Solver {
             double theta = Lnext / L;
             L = Lnext;
 
+            if (k == probeAt && handOver != null && handOver.test(bestX)) {
+                status = Status.ITERATION_LIMIT;
+                message = HANDED_OVER + " after " + k + " iterations";
+                if (last == null || last.iteration() != k) {
+                    double seconds = (System.nanoTime() - t0) * 1e-9;
+                    last = new IterationRecord(k, seconds, bestP, bestDual, bestP - bestDual);
+                }
+                break;
+            }
             // Momentum, with the gradient-scheme restart: drop it when it points uphill.
             double dotRestart = 0;
             for (int p = 0; p < P; p++) {

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class KernelBenchmark {
-    @Param({"onehot-p97", "dense-d512"})
+    @Param({"onehot-p97", "dense-d512", "tables-d512"})
     public String instance;
 
     KernelState st;

@@ -3,6 +3,7 @@ package org.cvxformer.benchmarks;
 import java.util.SplittableRandom;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.DenseDesign;
+import org.cvxformer.core.problem.Designs;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.SparseDesign;
@@ -12,7 +13,9 @@ import org.cvxformer.core.problem.Targets;
  * The benchmark instances, built deterministically: {@code onehot-p97} is the modular-division
  * training half at p = 97 (N = 4656, n = 2, d = 97, c = 97, sparse), {@code dense-d512} the same
  * samples and classes with a seeded Gaussian embedding of dimension 512 per token (dense,
- * N x nd = 4656 x 1024). Kept free of JMH types so tests can build and check it.
+ * N x nd = 4656 x 1024), and {@code tables-d512} that same matrix as {@link Designs#of} stores it,
+ * factored into its token tables (the baseline pair shows what the factorisation buys). Kept
+ * free of JMH types so tests can build and check it.
  */
 public final class KernelState {
     public final Problem problem;
@@ -37,7 +40,7 @@ public final class KernelState {
         }
         Design A = switch (instance) {
             case "onehot-p97" -> SparseDesign.oneHot(tokens, N, n, p);
-            case "dense-d512" -> {
+            case "dense-d512", "tables-d512" -> {
                 int d = 512;
                 double[] table = new double[p * d];
                 for (int q = 0; q < table.length; q++) {
@@ -49,9 +52,11 @@ public final class KernelState {
                         System.arraycopy(table, tokens[i * n + k] * d, x, (i * n + k) * d, d);
                     }
                 }
-                yield new DenseDesign(x, N, n, d);
+                // the same matrix in the plain row-major layout, or factored into its token tables
+                yield instance.equals("dense-d512") ? new DenseDesign(x, N, n, d) : Designs.of(x, N, n, d);
             }
-            default -> throw new IllegalArgumentException("instance '" + instance + "': expected onehot-p97 or dense-d512");
+            default -> throw new IllegalArgumentException("instance '" + instance
+                    + "': expected onehot-p97, dense-d512 or tables-d512");
         };
         Problem base = new Problem(A, Targets.ofLabels(labels, p), Loss.byName("softmax"), 1.0);
         problem = base.withBeta(0.01 * base.betaMax());

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The benchmark code itself is tested: instances have the documented sizes, every kernel returns finite, consistent results. */
 class KernelBenchmarkTest {
     @ParameterizedTest
-    @ValueSource(strings = {"onehot-p97", "dense-d512"})
+    @ValueSource(strings = {"onehot-p97", "dense-d512", "tables-d512"})
     void kernelsRunAndAgreeWithEachOther(String instance) {
         KernelBenchmark b = new KernelBenchmark();
         b.instance = instance;
@@ -28,5 +28,21 @@ class KernelBenchmarkTest {
         assertTrue(Vec.allFinite(b.groupProx()));
         Certificate c = b.gapEvaluation();
         assertTrue(c.gap() >= 0 && Double.isFinite(c.gap()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theFactoredInstanceIsTheDenseOneInTokenTables() {
+        KernelBenchmark dense = new KernelBenchmark();
+        dense.instance = "dense-d512";
+        dense.setup();
+        KernelBenchmark tables = new KernelBenchmark();
+        tables.instance = "tables-d512";
+        tables.setup();
+        assertTrue(tables.st.problem.design() instanceof org.cvxformer.core.problem.TokenTableDesign);
+        double[] a = dense.scores().clone();
+        double[] b = tables.scores().clone();
+        for (int q = 0; q < a.length; q++) {
+            assertEquals(a[q], b[q], 1e-11);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.cvxformer.core.certificate;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cvxformer.core.linalg.Extrapolation;
 import org.cvxformer.core.problem.Problem;
 
 /**
@@ -165,97 +166,13 @@ public final class DualSearch {
     }
 
     /**
-     * Extrapolation of the last {@code K+1} residuals (Massias et al. 2018): {@code null} when
-     * the linear system is singular or there are too few residuals.
+     * Extrapolation of the last {@code K+1} residuals (Massias et al. 2018, {@link Extrapolation}):
+     * {@code null} when the linear system is singular or there are too few residuals.
      */
     static double[] extrapolate(List<double[]> r, int K) {
-        if (K < 2 || r.size() < K + 1) {
+        if (K < 2) {
             return null;
         }
-        int M = r.get(0).length;
-        int last = r.size() - 1;
-        double[][] d = new double[K][];
-        for (int q = 0; q < K; q++) {
-            double[] a = r.get(last - q);
-            double[] b = r.get(last - q - 1);
-            d[q] = new double[M];
-            for (int p = 0; p < M; p++) {
-                d[q][p] = a[p] - b[p];
-            }
-        }
-        double[][] gram = new double[K][K];
-        for (int a = 0; a < K; a++) {
-            for (int b = a; b < K; b++) {
-                double s = 0;
-                for (int p = 0; p < M; p++) {
-                    s += d[a][p] * d[b][p];
-                }
-                gram[a][b] = s;
-                gram[b][a] = s;
-            }
-        }
-        double[] z = solve(gram, K);
-        if (z == null) {
-            return null;
-        }
-        double sum = 0;
-        for (double v : z) {
-            sum += v;
-        }
-        if (!(Math.abs(sum) > 1e-300) || !Double.isFinite(sum)) {
-            return null;
-        }
-        double[] out = new double[M];
-        for (int q = 0; q < K; q++) {
-            double c = z[q] / sum;
-            double[] rr = r.get(last - q);
-            for (int p = 0; p < M; p++) {
-                out[p] += c * rr[p];
-            }
-        }
-        return out;
-    }
-
-    /** Solves {@code G z = 1} by Gaussian elimination with partial pivoting; {@code null} if singular. */
-    private static double[] solve(double[][] g, int K) {
-        double[][] a = new double[K][K + 1];
-        double scale = 0;
-        for (int i = 0; i < K; i++) {
-            System.arraycopy(g[i], 0, a[i], 0, K);
-            a[i][K] = 1;
-            scale = Math.max(scale, Math.abs(g[i][i]));
-        }
-        if (!(scale > 0)) {
-            return null;
-        }
-        for (int col = 0; col < K; col++) {
-            int piv = col;
-            for (int i = col + 1; i < K; i++) {
-                if (Math.abs(a[i][col]) > Math.abs(a[piv][col])) {
-                    piv = i;
-                }
-            }
-            if (Math.abs(a[piv][col]) <= 1e-14 * scale) {
-                return null;
-            }
-            double[] tmp = a[col];
-            a[col] = a[piv];
-            a[piv] = tmp;
-            for (int i = col + 1; i < K; i++) {
-                double f = a[i][col] / a[col][col];
-                for (int j = col; j <= K; j++) {
-                    a[i][j] -= f * a[col][j];
-                }
-            }
-        }
-        double[] z = new double[K];
-        for (int i = K - 1; i >= 0; i--) {
-            double s = a[i][K];
-            for (int j = i + 1; j < K; j++) {
-                s -= a[i][j] * z[j];
-            }
-            z[i] = s / a[i][i];
-        }
-        return z;
+        return Extrapolation.extrapolate(r, K);
     }
 }

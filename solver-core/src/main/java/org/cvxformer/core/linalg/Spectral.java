@@ -39,7 +39,8 @@ public final class Spectral {
             }
         }
         Eigenvalue<Double> evd = Eigenvalue.R064.make(m, true);
-        if (!evd.decompose(store)) {
+        // values only: no eigenvectors (tridiagonal QL without accumulating the rotations)
+        if (!evd.computeValuesOnly(store)) {
             throw new IllegalStateException("symmetric eigenvalue decomposition failed (m = " + m + ")");
         }
         double[] re = new double[m];

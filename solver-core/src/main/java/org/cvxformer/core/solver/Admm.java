@@ -50,9 +50,6 @@ import org.cvxformer.core.problem.Problem;
  * and concurrent solves on the same design each build their own.
  */
 public final class Admm implements Solver {
-    static final double MU = 10;
-    static final double TAU = 2;
-    static final int CHECK_EVERY = 5;
 
     /** The squared-loss system of the last solve, kept for the next solve on the same design. */
     private SquaredSystem cached;
@@ -74,7 +71,8 @@ public final class Admm implements Solver {
         double[] Lam = new double[P];
         double[] Vprev = new double[P];
         double L = pb.lipschitz() > 0 ? pb.lipschitz() : 1.0;
-        double rho = Math.max(L, 1e-12);
+        SolverConfig.Tuning tu = cfg.tuning();
+        double rho = Math.max(tu.admmRho() * L, 1e-12);
         boolean squared = pb.loss().name().equals("squared");
         SquaredSystem system = squared ? borrowSystem(pb) : null;
         SquaredSystem.WUpdate wUpdate = system != null ? system.bind(pb.targets()) : null;
@@ -135,7 +133,7 @@ public final class Admm implements Solver {
             rPrimal = Math.sqrt(rr);
             rDual = rho * Math.sqrt(ss);
 
-            boolean check = k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations();
+            boolean check = k % tu.admmGapEvery() == 0 || k == 1 || k == cfg.maxIterations();
             double seconds = (System.nanoTime() - t0) * 1e-9;
             if (check || seconds >= cfg.maxSeconds()) {
                 double[] Sv = pb.scores(V);
@@ -174,12 +172,12 @@ public final class Admm implements Solver {
                 }
             }
             // residual balancing (Boyd et al. 2011, 3.4.1); the scaled multiplier rescales with rho
-            if (rPrimal > MU * rDual) {
-                rho *= TAU;
-                scale(Lam, 1 / TAU);
-            } else if (rDual > MU * rPrimal) {
-                rho /= TAU;
-                scale(Lam, TAU);
+            if (rPrimal > tu.admmMu() * rDual) {
+                rho *= tu.admmTau();
+                scale(Lam, 1 / tu.admmTau());
+            } else if (rDual > tu.admmMu() * rPrimal) {
+                rho /= tu.admmTau();
+                scale(Lam, tu.admmTau());
             }
         }
         Certificate cert = Certifier.certify(pb, bestV, bestDual);

@@ -65,10 +65,10 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
      *                              group; the full-Hessian bound 1/2 of math.md section 2 is also valid
      *                              but twice as conservative (0.25)
      * @param admmRho               admm: initial penalty parameter rho, relative to the Lipschitz
-     *                              constant {@code L} of the loss ({@code rho = admmRho * L}) (0.1)
+     *                              constant {@code L} of the loss ({@code rho = admmRho * L}) (1)
      * @param admmMu                admm: residual balancing threshold mu (Boyd et al. 2011, 3.4.1) (10)
      * @param admmTau               admm: residual balancing factor tau (Boyd et al. 2011, 3.4.1) (2)
-     * @param admmGapEvery          admm: iterations between certified-gap checks at V (10)
+     * @param admmGapEvery          admm: iterations between certified-gap checks at V (5)
      * @param newtonInnerEpochs     prox-newton: maximum coordinate-descent epochs per quadratic subproblem (30)
      * @param newtonArmijo          prox-newton: sufficient-decrease constant of the backtracking line search (1e-4)
      * @param fistaStepDecrease     fista: factor applied to the curvature estimate L after a step that
@@ -110,7 +110,7 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
 
         /** The documented defaults. */
         public static Tuning defaults() {
-            return new Tuning(16, 10, 0.3, 5, true, 0.25, 0.1, 10, 2, 10, 30, 1e-4, 0.8);
+            return new Tuning(16, 10, 0.3, 5, true, 0.25, 1.0, 10, 2, 5, 30, 1e-4, 0.8);
         }
 
         public Tuning withWorkingSetStart(int v) {

@@ -1,18 +1,22 @@
 package org.cvxformer.core.problem;
 
 import java.util.Arrays;
+import org.cvxformer.core.linalg.Gemm;
 import org.cvxformer.core.linalg.Parallel;
 import org.cvxformer.core.linalg.Vec;
 
 /**
- * A dense design: {@code A} stored row-major, {@code N x nd}. Products use both cores with a
- * fixed reduction order per output entry (see {@link Parallel}).
+ * A dense design: {@code A} stored row-major, {@code N x nd}, and its transpose (twice the
+ * memory, so that both products run over contiguous rows). Products use both cores with a fixed
+ * reduction order per output entry (see {@link Parallel}).
  */
 public final class DenseDesign implements Design {
     private final int N;
     private final int n;
     private final int d;
     private final double[] a;
+    /** {@code A^T}, row-major ({@code nd x N}): so that {@code A^T U} is also a product of contiguous rows. */
+    private final double[] at;
 
     /**
      * @param x {@code N*n*d} values of {@code X} in C order ({@code x[i*n*d + k*d + j]}); copied
@@ -24,6 +28,7 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = x.clone();
+        this.at = transposeOf(a, N, n * d);
     }
 
     private DenseDesign(double[] a, int N, int n, int d, boolean owned) {
@@ -31,6 +36,17 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = a;
+        this.at = transposeOf(a, N, n * d);
+    }
+
+    private static double[] transposeOf(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int q = 0; q < cols; q++) {
+                t[q * rows + i] = a[i * cols + q];
+            }
+        }
+        return t;
     }
 
     @Override
@@ -64,91 +80,35 @@ public final class DenseDesign implements Design {
     }
 
     /**
-     * {@code S = A W}, computed as {@code S_i = sum_j a_ij Wt_j} with {@code Wt = W^T}
-     * ({@code nd x c}): the inner loop runs over the {@code c} classes with unit stride, which
-     * the JIT vectorises, and four samples share every load of a {@code Wt} row. Split over
-     * samples; each entry's sum runs over {@code j} in order, whatever the thread count.
+     * {@code S = A W}: {@code S_il = <a_i, w_l>}, rows of {@code A} against the class rows of
+     * {@code W} (its parameter layout is already {@code c x nd} row-major), by the register-blocked
+     * {@link Gemm#abt}. Each entry is one dot product summed in order, whatever the thread count.
      */
     @Override
     public void multiply(double[] W, int c, double[] S) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
         Designs.checkLength("S", S.length, (long) N * c);
-        double[] wt = Designs.transpose(W, c, nd);
-        Parallel.forRange((N + 3) / 4, (long) N * c * nd, (fromBlock, toBlock) -> {
-            int from = fromBlock * 4;
-            int to = Math.min(N, toBlock * 4);
-            Arrays.fill(S, from * c, to * c, 0.0);
-            int i = from;
-            for (; i + 3 < to; i += 4) {
-                int a0 = i * nd, a1 = a0 + nd, a2 = a1 + nd, a3 = a2 + nd;
-                int s0 = i * c, s1 = s0 + c, s2 = s1 + c, s3 = s2 + c;
-                for (int j = 0; j < nd; j++) {
-                    double x0 = a[a0 + j], x1 = a[a1 + j], x2 = a[a2 + j], x3 = a[a3 + j];
-                    int w = j * c;
-                    for (int l = 0; l < c; l++) {
-                        double v = wt[w + l];
-                        S[s0 + l] += x0 * v;
-                        S[s1 + l] += x1 * v;
-                        S[s2 + l] += x2 * v;
-                        S[s3 + l] += x3 * v;
-                    }
-                }
-            }
-            for (; i < to; i++) {
-                int ai = i * nd;
-                int si = i * c;
-                for (int j = 0; j < nd; j++) {
-                    double x = a[ai + j];
-                    if (x != 0) {
-                        Vec.axpy(x, wt, j * c, S, si, c);
-                    }
-                }
-            }
-        });
+        Gemm.abt(a, N, W, c, nd, S, c);
     }
 
     /**
-     * {@code G = A^T U}, accumulated as {@code G^T} ({@code nd x c}) row by row,
-     * {@code Gt_j += sum_i a_ij U_i}, four samples per pass over a {@code Gt} row (unit stride
-     * over classes), then transposed. Split over columns {@code j}; each entry's sum runs over
-     * {@code i} in order, whatever the thread count.
+     * {@code G = A^T U}: {@code G_{l,q} = <u^l, a^q>} with {@code u^l} column {@code l} of
+     * {@code U} and {@code a^q} column {@code q} of {@code A} (a row of the stored transpose), by
+     * {@link Gemm#abt}, written straight into the parameter layout.
      */
     @Override
     public void transposeMultiply(double[] U, int c, double[] G) {
         int nd = n * d;
         Designs.checkLength("U", U.length, (long) N * c);
         Designs.checkLength("G", G.length, (long) c * nd);
-        double[] gt = new double[nd * c];
-        Parallel.forRange(nd, (long) N * c * nd, (from, to) -> {
-            int i = 0;
-            for (; i + 3 < N; i += 4) {
-                int a0 = i * nd, a1 = a0 + nd, a2 = a1 + nd, a3 = a2 + nd;
-                int u0 = i * c, u1 = u0 + c, u2 = u1 + c, u3 = u2 + c;
-                for (int j = from; j < to; j++) {
-                    double x0 = a[a0 + j], x1 = a[a1 + j], x2 = a[a2 + j], x3 = a[a3 + j];
-                    int g = j * c;
-                    for (int l = 0; l < c; l++) {
-                        gt[g + l] += x0 * U[u0 + l] + x1 * U[u1 + l] + x2 * U[u2 + l] + x3 * U[u3 + l];
-                    }
-                }
-            }
-            for (; i < N; i++) {
-                int ai = i * nd;
-                int ui = i * c;
-                for (int j = from; j < to; j++) {
-                    double x = a[ai + j];
-                    if (x != 0) {
-                        Vec.axpy(x, U, ui, gt, j * c, c);
-                    }
-                }
-            }
-        });
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                G[l * nd + q] = gt[q * c + l];
+        double[] ut = new double[U.length];
+        for (int i = 0; i < N; i++) {
+            for (int l = 0; l < c; l++) {
+                ut[l * N + i] = U[i * c + l];
             }
         }
+        Gemm.abt(ut, c, at, nd, N, G, nd);
     }
 
     @Override

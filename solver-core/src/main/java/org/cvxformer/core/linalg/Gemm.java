@@ -1,0 +1,96 @@
+package org.cvxformer.core.linalg;
+
+/**
+ * {@code C = X Y^T} for row-major {@code X} ({@code m x K}) and {@code Y} ({@code p x K}): every
+ * entry is a dot product of two contiguous rows, summed over {@code k} in a fixed order (by
+ * stretches of {@link #KB}), so the result does not depend on how the rows are split across
+ * threads.
+ *
+ * <p>Register-blocked 4 x 4: sixteen running sums share each load of four {@code X} and four
+ * {@code Y} entries (8 loads per 32 flops), where the axpy form ({@code C_i += x_ik Y_k}) needs a
+ * load and a store of {@code C} per multiply-add. HotSpot does not vectorise either form (a sum
+ * of doubles must keep its order), so this is what plain Java gets: measured 5.9 against 3.6
+ * GFLOP/s per thread for the axpy form on {@code 4656 x 256 x 97} on the project machine.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    /**
+     * Length of the stretches of {@code k} done at a time: an output's sum is added up stretch by
+     * stretch (a fixed order), and the {@code 4 x KB} rows of {@code X} with the {@code p x KB}
+     * block of {@code Y} stay in the L2 cache (for {@code A^T U}, {@code K = N} runs to
+     * thousands, and streaming whole rows from memory for every 4-row block was the bottleneck).
+     */
+    public static final int KB = 256;
+
+    /**
+     * {@code C[r * ldc + s] = sum_k X[r * K + k] Y[s * K + k]} for {@code r < m}, {@code s < p};
+     * rows of {@code X} split over threads.
+     */
+    public static void abt(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
+        long work = (long) m * p * K;
+        Parallel.forRange((m + 3) / 4, work, (fromBlock, toBlock) -> {
+            int from = fromBlock * 4;
+            int to = Math.min(m, toBlock * 4);
+            for (int k0 = 0; k0 < K; k0 += KB) {
+                rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+            }
+        });
+    }
+
+    private static void rows(double[] X, int from, int to, double[] Y, int p, int K, int k0, int k1, boolean add,
+            double[] C, int ldc) {
+        int r = from;
+        for (; r + 3 < to; r += 4) {
+            int x0 = r * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K;
+            int s = 0;
+            for (; s + 3 < p; s += 4) {
+                int y0 = s * K, y1 = y0 + K, y2 = y1 + K, y3 = y2 + K;
+                double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+                double c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+                for (int k = k0; k < k1; k++) {
+                    double a0 = X[x0 + k], a1 = X[x1 + k], a2 = X[x2 + k], a3 = X[x3 + k];
+                    double b0 = Y[y0 + k], b1 = Y[y1 + k], b2 = Y[y2 + k], b3 = Y[y3 + k];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                int o = r * ldc + s;
+                put(C, o, add, c00, c01, c02, c03);
+                put(C, o + ldc, add, c10, c11, c12, c13);
+                put(C, o + 2 * ldc, add, c20, c21, c22, c23);
+                put(C, o + 3 * ldc, add, c30, c31, c32, c33);
+            }
+            for (; s < p; s++) {
+                for (int q = 0; q < 4; q++) {
+                    int o = (r + q) * ldc + s;
+                    double v = Vec.dot(X, (r + q) * K + k0, Y, s * K + k0, k1 - k0);
+                    C[o] = add ? C[o] + v : v;
+                }
+            }
+        }
+        for (; r < to; r++) {
+            for (int s = 0; s < p; s++) {
+                int o = r * ldc + s;
+                double v = Vec.dot(X, r * K + k0, Y, s * K + k0, k1 - k0);
+                C[o] = add ? C[o] + v : v;
+            }
+        }
+    }
+
+    private static void put(double[] C, int o, boolean add, double v0, double v1, double v2, double v3) {
+        if (add) {
+            C[o] += v0;
+            C[o + 1] += v1;
+            C[o + 2] += v2;
+            C[o + 3] += v3;
+        } else {
+            C[o] = v0;
+            C[o + 1] = v1;
+            C[o + 2] = v2;
+            C[o + 3] = v3;
+        }
+    }
+}

@@ -11,9 +11,44 @@ package org.cvxformer.core.linalg;
  * load and a store of {@code C} per multiply-add. HotSpot does not vectorise either form (a sum
  * of doubles must keep its order), so this is what plain Java gets: measured 5.9 against 3.6
  * GFLOP/s per thread for the axpy form on {@code 4656 x 256 x 97} on the project machine.
+ * With the JDK's Vector API available ({@link #SIMD}) the same blocks run as 256-bit fused
+ * multiply-adds ({@link VectorGemm}), about 4x faster again.
  */
 public final class Gemm {
+    /**
+     * True when the JVM was started with {@code --add-modules jdk.incubator.vector} (and
+     * {@code cvxformer.simd} is not {@code false}): products then use {@link VectorGemm}.
+     */
+    public static final boolean SIMD = simdAvailable();
+
     private Gemm() {
+    }
+
+    private static boolean simdAvailable() {
+        if ("false".equalsIgnoreCase(System.getProperty("cvxformer.simd"))) {
+            return false;
+        }
+        try {
+            // present only when the incubating module was added to the boot layer
+            return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && VectorGemm.class.getName() != null;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The scalar kernel alone (for tests that compare it with the SIMD one). */
+    static void abtScalar(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
+        for (int k0 = 0; k0 < K; k0 += KB) {
+            rows(X, 0, m, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+        }
+    }
+
+    /** The SIMD kernel alone; only when {@link #SIMD}. */
+    static void abtSimd(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
+        for (int k0 = 0; k0 < K; k0 += KB) {
+            VectorGemm.rows(X, 0, m, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+        }
     }
 
     /**
@@ -34,7 +69,11 @@ public final class Gemm {
             int from = fromBlock * 4;
             int to = Math.min(m, toBlock * 4);
             for (int k0 = 0; k0 < K; k0 += KB) {
-                rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+                if (SIMD) {
+                    VectorGemm.rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+                } else {
+                    rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
+                }
             }
         });
     }

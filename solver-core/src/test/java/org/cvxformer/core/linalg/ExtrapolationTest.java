@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class ExtrapolationTest {
 
-    /** x_t = x* + sum_j lambda_j^t v_j: K = number of modes recovers x* (closed form). */
+    /**
+     * x_t = x* + sum_j lambda_j^t v_j with m modes: the combination of the last K = m + 1 terms
+     * whose differences cancel is x* (closed form: sum c_q = 1 and sum c_q lambda_j^q = 0).
+     */
     @Test
     void recoversTheLimitOfASequenceWithKGeometricModes() {
         double[] xStar = {1.5, -2.0, 0.25, 3.0, 0.0};
@@ -24,8 +27,18 @@ class ExtrapolationTest {
             }
             seq.add(x);
         }
-        assertArrayEquals(xStar, Extrapolation.extrapolate(seq, 2), 1e-8);
-        assertArrayEquals(xStar, Extrapolation.extrapolate(seq.subList(0, 3), 2), 1e-8);
+        assertArrayEquals(xStar, Extrapolation.extrapolate(seq, 3), 1e-6);
+        assertArrayEquals(xStar, Extrapolation.extrapolate(seq.subList(0, 4), 3), 1e-6);
+        // one mode: K = 2 suffices
+        List<double[]> one = new ArrayList<>();
+        for (int t = 0; t < 5; t++) {
+            double[] x = new double[xStar.length];
+            for (int p = 0; p < x.length; p++) {
+                x[p] = xStar[p] + Math.pow(l1, t) * v1[p];
+            }
+            one.add(x);
+        }
+        assertArrayEquals(xStar, Extrapolation.extrapolate(one, 2), 1e-6);
     }
 
     @Test

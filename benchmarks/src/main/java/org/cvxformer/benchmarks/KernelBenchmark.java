@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The kernels every solver iteration is made of. Run:
- * {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -p instance=onehot-p97,dense-d512}.
+ * {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -p instance=onehot-p97,dense-d512,tables-d512}.
  * Bytes moved per call for the bandwidth figure: dense {@code A^T U} reads {@code 8 N n d} bytes
  * of {@code A} (once per thread), sparse reads {@code 12 nnz} bytes plus {@code U}.
  */
@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// the launcher's JVM options: the Vector API module for the SIMD dense kernel
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
     @Param({"onehot-p97", "dense-d512", "tables-d512"})
     public String instance;

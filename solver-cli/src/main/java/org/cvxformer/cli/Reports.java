@@ -71,7 +71,7 @@ final class Reports {
         shape.put("n", pb.tokens());
         shape.put("d", pb.features());
         shape.put("c", pb.classes());
-        shape.put("design", pb.design().isSparse() ? "sparse" : "dense");
+        shape.put("design", pb.design().layout());
         m.put("shape", shape);
         m.put("version", Version.get());
         return m;
@@ -125,7 +125,7 @@ final class Reports {
     static void printTable(PrintWriter out, Problem pb, SolverResult r) {
         Certificate c = r.certificate();
         out.printf(Locale.ROOT, "problem      N=%d n=%d d=%d c=%d  loss=%s  design=%s%n", pb.samples(), pb.tokens(),
-                pb.features(), pb.classes(), pb.loss().name(), pb.design().isSparse() ? "sparse" : "dense");
+                pb.features(), pb.classes(), pb.loss().name(), pb.design().layout());
         out.printf(Locale.ROOT, "beta         %.6g  (%.4g x beta_max = %.6g)%n", c.beta(), c.beta() / c.betaMax(), c.betaMax());
         out.printf(Locale.ROOT, "solver       %s: %s after %d iterations, %.3f s%n", r.solver(), r.status(), r.iterations(), r.seconds());
         out.printf(Locale.ROOT, "             %s%n", r.message());

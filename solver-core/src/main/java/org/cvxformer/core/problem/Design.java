@@ -33,6 +33,11 @@ public interface Design {
     /** True for a sparse storage whose costs scale with the non-zeros. */
     boolean isSparse();
 
+    /** The storage, for reports: {@code sparse}, {@code token-tables} or {@code dense}. */
+    default String layout() {
+        return isSparse() ? "sparse" : "dense";
+    }
+
     /** {@code S = A W}: {@code S[i*c + l] = <Z_l, X_i>} (math.md section 1). Overwrites {@code S}. */
     void multiply(double[] W, int c, double[] S);
 

@@ -209,6 +209,6 @@ public final class Problem {
     @Override
     public String toString() {
         return "Problem[N=" + samples() + ", n=" + tokens() + ", d=" + features() + ", c=" + classes()
-                + ", loss=" + loss.name() + ", beta=" + beta() + (design.isSparse() ? ", sparse" : ", dense") + "]";
+                + ", loss=" + loss.name() + ", beta=" + beta() + ", " + design.layout() + "]";
     }
 }

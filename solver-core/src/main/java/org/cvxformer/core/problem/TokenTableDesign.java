@@ -167,6 +167,11 @@ public final class TokenTableDesign implements Design {
     }
 
     @Override
+    public String layout() {
+        return "token-tables";
+    }
+
+    @Override
     public double get(int i, int k, int j) {
         return tables[k][rowOf[k][i] * d + j];
     }

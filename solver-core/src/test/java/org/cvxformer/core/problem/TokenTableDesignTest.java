@@ -76,7 +76,9 @@ class TokenTableDesignTest {
     void factoryUsesTablesOnlyWhenTokenVectorsRepeat() {
         SplittableRandom r = new SplittableRandom(8);
         int N = 200, n = 2, d = 6;
-        assertInstanceOf(TokenTableDesign.class, Designs.of(tokenData(r, N, n, d, new int[] {10, 10}), N, n, d));
+        Design t = Designs.of(tokenData(r, N, n, d, new int[] {10, 10}), N, n, d);
+        assertInstanceOf(TokenTableDesign.class, t);
+        assertEquals("token-tables", t.layout());
         // every token vector distinct: the plain layout
         assertInstanceOf(DenseDesign.class, Designs.of(RandomProblems.gaussian(r, N, n, d, 0.0), N, n, d));
         assertNull(TokenTableDesign.factor(tokenData(r, N, n, d, new int[] {50, 50}), N, n, d, 60));

@@ -28,27 +28,18 @@ public final class Gemm {
         if ("false".equalsIgnoreCase(System.getProperty("cvxformer.simd"))) {
             return false;
         }
-        try {
-            // present only when the incubating module was added to the boot layer
-            return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                    && VectorGemm.class.getName() != null;
-        } catch (LinkageError e) {
-            return false;
-        }
+        // present only when the incubating module was added to the boot layer
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
     /** The scalar kernel alone (for tests that compare it with the SIMD one). */
     static void abtScalar(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
-        for (int k0 = 0; k0 < K; k0 += KB) {
-            rows(X, 0, m, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
-        }
+        stretches(false, X, 0, m, Y, p, K, C, ldc);
     }
 
     /** The SIMD kernel alone; only when {@link #SIMD}. */
     static void abtSimd(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
-        for (int k0 = 0; k0 < K; k0 += KB) {
-            VectorGemm.rows(X, 0, m, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
-        }
+        stretches(true, X, 0, m, Y, p, K, C, ldc);
     }
 
     /**
@@ -68,14 +59,21 @@ public final class Gemm {
         Parallel.forRange((m + 3) / 4, work, (fromBlock, toBlock) -> {
             int from = fromBlock * 4;
             int to = Math.min(m, toBlock * 4);
-            for (int k0 = 0; k0 < K; k0 += KB) {
-                if (SIMD) {
-                    VectorGemm.rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
-                } else {
-                    rows(X, from, to, Y, p, K, k0, Math.min(K, k0 + KB), k0 > 0, C, ldc);
-                }
-            }
+            stretches(SIMD, X, from, to, Y, p, K, C, ldc);
         });
+    }
+
+    /** Rows {@code [from, to)} of {@code C}, stretch by stretch of {@code k}, by the SIMD or the scalar kernel. */
+    private static void stretches(boolean simd, double[] X, int from, int to, double[] Y, int p, int K, double[] C,
+            int ldc) {
+        for (int k0 = 0; k0 < K; k0 += KB) {
+            int k1 = Math.min(K, k0 + KB);
+            if (simd) {
+                VectorGemm.rows(X, from, to, Y, p, K, k0, k1, k0 > 0, C, ldc);
+            } else {
+                rows(X, from, to, Y, p, K, k0, k1, k0 > 0, C, ldc);
+            }
+        }
     }
 
     private static void rows(double[] X, int from, int to, double[] Y, int p, int K, int k0, int k1, boolean add,

@@ -93,4 +93,18 @@ public final class Vec {
         }
         return -1;
     }
+
+    /**
+     * {@code dst = src^T}: {@code src} is {@code rows x cols} row-major, {@code dst} becomes
+     * {@code cols x rows} row-major (the parameter layout {@code c x nd} and the class-contiguous
+     * layout {@code nd x c} of the products are transposes of each other).
+     */
+    public static void transpose(double[] src, int rows, int cols, double[] dst) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int q = 0; q < cols; q++) {
+                dst[q * rows + r] = src[o + q];
+            }
+        }
+    }
 }

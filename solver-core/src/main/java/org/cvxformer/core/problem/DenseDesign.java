@@ -1,6 +1,5 @@
 package org.cvxformer.core.problem;
 
-import java.util.Arrays;
 import org.cvxformer.core.linalg.Gemm;
 import org.cvxformer.core.linalg.Parallel;
 import org.cvxformer.core.linalg.Vec;
@@ -28,7 +27,7 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = x.clone();
-        this.at = transposeOf(a, N, n * d);
+        this.at = Designs.transpose(a, N, n * d);
     }
 
     private DenseDesign(double[] a, int N, int n, int d, boolean owned) {
@@ -36,17 +35,7 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = a;
-        this.at = transposeOf(a, N, n * d);
-    }
-
-    private static double[] transposeOf(double[] a, int rows, int cols) {
-        double[] t = new double[a.length];
-        for (int i = 0; i < rows; i++) {
-            for (int q = 0; q < cols; q++) {
-                t[q * rows + i] = a[i * cols + q];
-            }
-        }
-        return t;
+        this.at = Designs.transpose(a, N, n * d);
     }
 
     @Override
@@ -102,12 +91,7 @@ public final class DenseDesign implements Design {
         int nd = n * d;
         Designs.checkLength("U", U.length, (long) N * c);
         Designs.checkLength("G", G.length, (long) c * nd);
-        double[] ut = new double[U.length];
-        for (int i = 0; i < N; i++) {
-            for (int l = 0; l < c; l++) {
-                ut[l * N + i] = U[i * c + l];
-            }
-        }
+        double[] ut = Designs.transpose(U, N, c);
         Gemm.abt(ut, c, at, nd, N, G, nd);
     }
 

@@ -1,5 +1,7 @@
 package org.cvxformer.core.problem;
 
+import org.cvxformer.core.linalg.Vec;
+
 /** Factories and argument checks shared by the {@link Design} implementations. */
 public final class Designs {
     /** Stored-entry fraction below which {@link #of} picks the sparse layout. */
@@ -83,14 +85,13 @@ public final class Designs {
         }
     }
 
-    /** {@code W^T}: the {@code c x nd} parameter layout turned into {@code nd x c}, so loops over classes are contiguous. */
+    /**
+     * The transpose of a row-major {@code c x nd} matrix, as a new array: e.g. the parameter
+     * layout turned into {@code nd x c}, so loops over classes are contiguous.
+     */
     static double[] transpose(double[] W, int c, int nd) {
         double[] wt = new double[W.length];
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                wt[q * c + l] = W[l * nd + q];
-            }
-        }
+        Vec.transpose(W, c, nd, wt);
         return wt;
     }
 }

@@ -2,6 +2,7 @@ package org.cvxformer.core.problem;
 
 import java.util.Arrays;
 import org.cvxformer.core.linalg.Parallel;
+import org.cvxformer.core.linalg.Vec;
 
 /**
  * A sparse design in compressed-row form: costs of {@code A W} and {@code A^T U} are
@@ -156,11 +157,7 @@ public final class SparseDesign implements Design {
                 }
             }
         });
-        for (int q = 0; q < nd; q++) {
-            for (int l = 0; l < c; l++) {
-                G[l * nd + q] = gt[q * c + l];
-            }
-        }
+        Vec.transpose(gt, nd, c, G);
     }
 
     @Override

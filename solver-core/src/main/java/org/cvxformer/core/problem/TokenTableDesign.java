@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.cvxformer.core.linalg.Parallel;
+import org.cvxformer.core.linalg.Vec;
 
 /**
  * A dense design whose token vectors come from small tables: {@code x_ik = T_k[t_ik]}, with
@@ -268,11 +269,7 @@ public final class TokenTableDesign implements Design {
                 }
             });
         }
-        for (int l = 0; l < c; l++) {
-            for (int p = 0; p < nd; p++) {
-                G[l * nd + p] = gt[p * c + l];
-            }
-        }
+        Vec.transpose(gt, nd, c, G);
     }
 
     /**

@@ -70,14 +70,13 @@ public final class AutoSolver implements Solver {
         // One FISTA run that, after the probe iterations, hands over to bcd if the iterate is
         // sparse, and otherwise simply goes on (keeping its momentum and step size).
         int groups = pb.groupCount();
-        int d = pb.features();
         int probeIters = Math.min(probeIterations, cfg.maxIterations());
         double[] activeAtProbe = {Double.NaN};
         // no hand-over when the iteration limit leaves nothing for bcd
         SolverResult probe = new Fista().solve(pb, cfg, listener, probeIters < cfg.maxIterations() ? probeIters : 0, z -> {
             int active = 0;
-            for (int g = 0; g < groups; g++) {
-                if (org.cvxformer.core.linalg.Vec.norm2(z, g * d, d) > 0) {
+            for (double norm : pb.penalty().groupNorms(z)) {
+                if (norm > 0) {
                     active++;
                 }
             }

@@ -3,6 +3,7 @@ package org.cvxformer.core.solver;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cvxformer.core.linalg.CholeskySolver;
+import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.Targets;
 
@@ -223,20 +224,12 @@ final class SquaredSystem {
     /** Parameter layout (c x nd) to the (nd x c) right-hand-side layout. */
     private static double[] toColumns(double[] z, int c, int nd) {
         double[] r = new double[z.length];
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                r[q * c + l] = z[l * nd + q];
-            }
-        }
+        Vec.transpose(z, c, nd, r);
         return r;
     }
 
     /** The (nd x c) layout back to the parameter layout (c x nd), into {@code z}. */
     private static void fromColumns(double[] x, double[] z, int c, int nd) {
-        for (int l = 0; l < c; l++) {
-            for (int q = 0; q < nd; q++) {
-                z[l * nd + q] = x[q * c + l];
-            }
-        }
+        Vec.transpose(x, nd, c, z);
     }
 }

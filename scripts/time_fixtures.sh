@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Time to relative gap 1e-6 on every shared fixture: the solver's own time (solve_seconds from
 # --json) and the whole process (JVM start included), median of RUNS runs each.
-# Usage: scripts/time_fixtures.sh [RUNS] [SOLVER]   (needs ../shared/fixtures)
+# Usage: scripts/time_fixtures.sh [RUNS] [SOLVER]   (the repository's fixtures/)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"
 solver="${2:-fista}"
-fixtures="${CVXFORMER_SHARED:-$here/../shared}/fixtures"
+fixtures="$here/fixtures"
 "$here/cvxformer" --version >/dev/null
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 printf '%-28s %-8s %-6s %-12s %-12s %-10s\n' fixture solver iters solve_s_med process_s_med rel_gap

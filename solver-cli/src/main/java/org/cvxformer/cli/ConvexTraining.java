@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cvxformer.core.io.AtomicFiles;
-import org.cvxformer.core.nn.Spectra;
+import org.cvxformer.neural.Spectra;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.solver.IterationRecord;
 import org.cvxformer.core.solver.Solver;

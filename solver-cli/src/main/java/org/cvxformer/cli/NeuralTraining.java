@@ -8,14 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.cvxformer.core.io.AtomicFiles;
-import org.cvxformer.core.nn.Adam;
-import org.cvxformer.core.nn.AdamW;
-import org.cvxformer.core.nn.ConvexStack;
-import org.cvxformer.core.nn.Model;
-import org.cvxformer.core.nn.NetConfig;
-import org.cvxformer.core.nn.NonconvexTransformer;
-import org.cvxformer.core.nn.Optimizer;
-import org.cvxformer.core.nn.Trainer;
+import org.cvxformer.neural.Adam;
+import org.cvxformer.neural.AdamW;
+import org.cvxformer.neural.ConvexStack;
+import org.cvxformer.neural.Model;
+import org.cvxformer.neural.NetConfig;
+import org.cvxformer.neural.NonconvexTransformer;
+import org.cvxformer.neural.Optimizer;
+import org.cvxformer.neural.Trainer;
 
 /**
  * Trains {@code nonconvex} (AdamW, Power et al. 2022 settings) or {@code convex-stack} (the seed

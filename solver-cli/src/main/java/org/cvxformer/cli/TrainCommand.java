@@ -252,7 +252,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // validate everything that can be validated before creating the run directory
         NeuralTraining.buildOptimizer(model, neural, lr);
-        if (!resuming && Files.exists(dir.resolve(org.cvxformer.core.nn.Trainer.CHECKPOINT))) {
+        if (!resuming && Files.exists(dir.resolve(org.cvxformer.neural.Trainer.CHECKPOINT))) {
             throw new IllegalArgumentException(dir + " already holds a checkpoint: use --resume " + dir + " or another --out");
         }
         Files.createDirectories(dir);
@@ -310,7 +310,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** {@code --resume DIR}: rebuild the run's settings from its manifest and continue from the checkpoint. */
     Integer resumeRun() throws Exception {
         Path mf = resume.resolve("manifest.json");
-        if (!Files.exists(mf) || !Files.exists(resume.resolve(org.cvxformer.core.nn.Trainer.CHECKPOINT))) {
+        if (!Files.exists(mf) || !Files.exists(resume.resolve(org.cvxformer.neural.Trainer.CHECKPOINT))) {
             throw new IllegalArgumentException("--resume " + resume + ": expected a run directory with manifest.json and "
                     + "checkpoint.bin (written by train --model nonconvex|convex-stack)");
         }

@@ -34,20 +34,14 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** A folder of the repository's {@code fixtures/} (Surefire sets {@code cvxformer.fixtures}). */
     static Path fixture(String name) {
-        String prop = System.getProperty("cvxformer.shared");
-        Path p = prop != null ? Paths.get(prop, "fixtures", name) : null;
-        if (p == null || !Files.isDirectory(p)) {
-            Path dir = Paths.get("").toAbsolutePath();
-            while (dir != null && !Files.isDirectory(dir.resolve("shared/fixtures"))) {
-                dir = dir.getParent();
-            }
-            if (dir == null) {
-                throw new IllegalStateException("shared/fixtures not found; set -Dcvxformer.shared");
-            }
-            p = dir.resolve("shared/fixtures").resolve(name);
+        String prop = System.getProperty("cvxformer.fixtures");
+        if (prop == null || !Files.isDirectory(Paths.get(prop))) {
+            throw new IllegalStateException("property cvxformer.fixtures is " + (prop == null ? "unset" : "'" + prop + "'")
+                    + "; run the tests with mvn from the repository, which sets it to <repo>/fixtures");
         }
-        return p;
+        return Paths.get(prop).resolve(name);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

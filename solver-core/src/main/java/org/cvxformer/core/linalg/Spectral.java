@@ -1,7 +1,9 @@
 package org.cvxformer.core.linalg;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ojalgo.matrix.decomposition.Eigenvalue;
+import org.ojalgo.matrix.decomposition.SingularValue;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -91,4 +93,30 @@ public final class Spectral {
         }
         return Math.max(lambda, nx);
     }
+
+    /**
+     * Singular values (descending) of the row-major {@code rows x cols} matrix at {@code p[off..]},
+     * by ojAlgo's SVD (values only).
+     */
+    public static double[] singularValues(double[] p, int off, int rows, int cols) {
+        R064Store m = R064Store.FACTORY.make(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m.set(i, j, p[off + i * cols + j]);
+            }
+        }
+        SingularValue<Double> svd = SingularValue.R064.make(m);
+        if (!svd.computeValuesOnly(m)) {
+            throw new IllegalStateException("SVD failed");
+        }
+        double[] s = new double[Math.min(rows, cols)];
+        svd.getSingularValues(s);
+        double[] sorted = s.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.abs(sorted[s.length - 1 - i]);
+        }
+        return s;
+    }
+
 }

@@ -69,35 +69,9 @@ class NpyTest {
 
     // ------------------------------------------------------------------ shared fixtures
 
-    /**
-     * The shared directory: the {@code cvxformer.shared} system property (Surefire sets it), else
-     * the nearest ancestor of the working directory with a {@code shared/fixtures} folder. The
-     * walk is also tried when the property points nowhere, because the property is derived from
-     * {@code maven.multiModuleProjectDirectory}, which is the module directory (not the repository
-     * root) when Maven runs inside a module of a repository without {@code .mvn/}. Fails rather
-     * than skips: these fixtures are what proves NumPy compatibility.
-     */
-    static Path sharedDir() {
-        String prop = System.getProperty("cvxformer.shared");
-        if (prop != null && !prop.isBlank()
-                && Files.isDirectory(Paths.get(prop).resolve("fixtures"))) {
-            return Paths.get(prop).toAbsolutePath().normalize();
-        }
-        Path cwd = Paths.get("").toAbsolutePath();
-        for (Path d = cwd; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("shared").resolve("fixtures"))) {
-                return d.resolve("shared");
-            }
-        }
-        return fail("cannot find the shared fixtures: system property cvxformer.shared is "
-                + (prop == null ? "unset" : "'" + prop + "', which has no fixtures/ folder,")
-                + " and no ancestor of " + cwd + " contains shared/fixtures; run the tests with "
-                + "-Dcvxformer.shared=<repo>/../shared");
-    }
-
     @TestFactory
     Stream<DynamicTest> everyNpyVariantReadsCorrectly() throws IOException {
-        Path dir = sharedDir().resolve("fixtures").resolve("npy-variants");
+        Path dir = org.cvxformer.core.testing.Fixtures.fixturesDir().resolve("npy-variants");
         JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
         JsonNode files = expected.get("files");
         assertEquals(List.of(0L, 2L, 1L, 2L, 0L), longList(expected.get("values_y")),
@@ -158,7 +132,7 @@ class NpyTest {
 
     @TestFactory
     Stream<DynamicTest> fixtureProblemsHaveConsistentShapes() throws IOException {
-        Path fixtures = sharedDir().resolve("fixtures");
+        Path fixtures = org.cvxformer.core.testing.Fixtures.fixturesDir();
         List<Path> problems = new ArrayList<>();
         try (Stream<Path> s = Files.list(fixtures)) {
             s.filter(d -> Files.isRegularFile(d.resolve("problem.json"))).sorted()
@@ -194,7 +168,7 @@ class NpyTest {
     /** NumPy's own files for the same arrays must be byte-identical to what we write. */
     @Test
     void writtenFilesAreByteIdenticalToNumpySave() throws IOException {
-        Path dir = sharedDir().resolve("fixtures").resolve("npy-variants");
+        Path dir = org.cvxformer.core.testing.Fixtures.fixturesDir().resolve("npy-variants");
         float[] xf = new float[X_VALUES.length];
         for (int i = 0; i < xf.length; i++) {
             xf[i] = (float) X_VALUES[i];

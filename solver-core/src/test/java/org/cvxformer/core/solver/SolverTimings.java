@@ -17,7 +17,7 @@ import org.cvxformer.core.testing.RandomProblems;
  * (sparse) and on a seeded Gaussian embedding of dimension 128 per token (dense).
  *
  * <pre>
- * mvn -B -q -pl solver-core test-compile -Dcvxformer.shared=/work/shared
+ * mvn -B -q -pl solver-core test-compile -Dcvxformer.fixtures=$PWD/fixtures
  * java -cp solver-core/target/classes:solver-core/target/test-classes:$(ls ~/.m2/repository/org/ojalgo/ojalgo/57.1.0/ojalgo-57.1.0.jar) \
  *      org.cvxformer.core.solver.SolverTimings [solver ...]
  * </pre>

@@ -17,7 +17,8 @@ import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.Targets;
 
 /**
- * The problem instances of {@code ../shared/fixtures} (optimal values from an independent
+ * The problem instances of the repository's {@code fixtures/} (copied from the project's shared
+ * fixtures; provenance in {@code fixtures/README.md}) (optimal values from an independent
  * solver, cross-checked by an interior-point method). Missing fixtures fail the tests: they are
  * part of what the project is checked against.
  */
@@ -34,28 +35,33 @@ public final class Fixtures {
         }
     }
 
-    /** The shared directory: property {@code cvxformer.shared}, else found by walking up from here. */
-    public static Path sharedDir() {
-        String prop = System.getProperty("cvxformer.shared");
-        if (prop != null && Files.isDirectory(Paths.get(prop, "fixtures"))) {
-            return Paths.get(prop);
+    /**
+     * The repository's {@code fixtures/} folder: property {@code cvxformer.fixtures} (Surefire sets
+     * it), else found by walking up from the working directory to the repository root (the first
+     * folder with {@code .mvn/}); never a path outside the repository.
+     */
+    public static Path fixturesDir() {
+        String prop = System.getProperty("cvxformer.fixtures");
+        if (prop != null && !prop.isBlank() && Files.isDirectory(Paths.get(prop))) {
+            return Paths.get(prop).toAbsolutePath().normalize();
         }
-        Path p = Paths.get("").toAbsolutePath();
-        while (p != null) {
-            for (Path cand : List.of(p.resolve("shared"), p.resolve("../shared"))) {
-                if (Files.isDirectory(cand.resolve("fixtures"))) {
-                    return cand.normalize();
+        for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve(".mvn"))) {
+                Path f = d.resolve("fixtures");
+                if (Files.isDirectory(f)) {
+                    return f;
                 }
+                break;
             }
-            p = p.getParent();
         }
-        throw new IllegalStateException("shared/fixtures not found (set -Dcvxformer.shared=PATH; "
-                + "CI keeps shared/ beside the repository)");
+        throw new IllegalStateException("the repository's fixtures/ folder was not found (property "
+                + "cvxformer.fixtures is " + (prop == null ? "unset" : "'" + prop + "'") + "); run the tests "
+                + "from the repository with mvn");
     }
 
     /** Every problem fixture (directories holding problem.json). */
     public static List<Instance> all() {
-        Path dir = sharedDir().resolve("fixtures");
+        Path dir = fixturesDir();
         try (Stream<Path> s = Files.list(dir)) {
             List<Instance> list = s.filter(p -> Files.exists(p.resolve("problem.json"))).sorted()
                     .map(Fixtures::load).toList();

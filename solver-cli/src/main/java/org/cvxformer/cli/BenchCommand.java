@@ -109,7 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("bench: the " + m + " run failed (exit " + code + "): " + e.toString().strip());
             }
             rows.add(row(m, dir));
-            panels.add(accuracyPanel(m, dir));
+            panels.add(accuracyPanel(m, String.format(Locale.ROOT, "%s p=%d, train fraction %.2f", dataset.dataset, dataset.p,
+                    dataset.trainFraction), dir));
         }
         Files.createDirectories(out);
         String table = table(rows);
@@ -184,21 +185,18 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    static XYChart accuracyPanel(String model, Path dir) throws IOException {
+    /**
+     * One model's accuracy panel: train and validation against epochs (neural models) or solver
+     * iterations (the certified single blocks), log x axis, accuracy from 0 to 1 on every panel
+     * so panels compare at a glance.
+     */
+    static XYChart accuracyPanel(String model, String dataTitle, Path dir) throws IOException {
         List<double[]> h = history(model, dir);
-        XYChart chart = new XYChartBuilder().width(600).height(400).title(model).xAxisTitle(
-                NeuralTraining.isNeural(model) ? "epoch" : "solver iteration").yAxisTitle("accuracy").build();
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setMarkerSize(0);
         double[] x = h.stream().mapToDouble(r -> Math.max(r[0], 1)).toArray();
-        if (x.length == 0) {
-            chart.addSeries("(no history)", new double[] {1}, new double[] {0});
-            return chart;
-        }
-        chart.addSeries("train", x, h.stream().mapToDouble(r -> r[1]).toArray());
-        chart.addSeries("validation", x, h.stream().mapToDouble(r -> r[2]).toArray());
-        return chart;
+        List<Plots.Line> lines = List.of(new Plots.Line("train", x, h.stream().mapToDouble(r -> r[1]).toArray()),
+                new Plots.Line("validation", x, h.stream().mapToDouble(r -> r[2]).toArray()));
+        return Plots.chart(dataTitle + ", " + model,
+                Plots.Axes.accuracy(NeuralTraining.isNeural(model) ? "epoch" : "solver iteration", true), lines, 600, 400);
     }
 
     /** Effective rank against epoch for every model that saved spectra (seed paper Figures 3-4). */
@@ -207,7 +205,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (Map<String, Object> r : rows) {
             String m = (String) r.get("model");
             Path dir = out.resolve(m);
-            if (!Files.isDirectory(dir.resolve("spectra"))) {
+            // epochs only: the certified single blocks count solver iterations, another axis
+            if (!NeuralTraining.isNeural(m) || !Files.isDirectory(dir.resolve("spectra"))) {
                 continue;
             }
             Map<String, List<double[]>> byMatrix = new LinkedHashMap<>();
@@ -222,7 +221,7 @@ public final class BenchCommand implements Callable<Integer> {
                         e.getValue().stream().mapToDouble(v -> v[1]).toArray()));
             }
         }
-        Plots.lines(out.resolve("spectrum_rank.png"), "effective rank of the weight matrices over training", "epoch / iteration",
+        Plots.lines(out.resolve("spectrum_rank.png"), "effective rank of the neural models' weight matrices over training", "epoch",
                 "effective rank (Roy-Vetterli)", true, false, lines);
     }
 

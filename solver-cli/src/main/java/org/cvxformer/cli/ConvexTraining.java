@@ -149,6 +149,6 @@ final class ConvexTraining {
             }
         }
         Plots.heatMap(dir.resolve("row_norms.png"), title + ": row norms ||z_lk|| (class x token)", "token position k",
-                "class l", grid);
+                "class l", "row norm ||z_lk||", grid);
     }
 }

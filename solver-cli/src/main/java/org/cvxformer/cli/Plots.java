@@ -1,24 +1,45 @@
 package org.cvxformer.cli;
 
 import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.cvxformer.core.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.IChart;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG plots of runs (XChart, headless), each written atomically. */
+/**
+ * The tool's plots (XChart, headless), each written atomically as PNG and, beside it, as SVG.
+ *
+ * <p>The readability rules live here, once, so that no caller can break them: an accuracy axis
+ * runs from 0 to 1 with leading zeros ({@link Axes#accuracy}); a log axis always has labelled
+ * ticks (intermediate ticks, not decades only, so a range inside one decade still reads); a
+ * legend lists at most {@link #MAX_LEGEND} entries, and more lines than that are drawn on a
+ * sequential colour scale whose first and last lines alone are named; a heat map's colour bar is
+ * titled, its labels are short, and exact zeros are left undrawn (grey), distinct from small
+ * values.
+ */
 final class Plots {
     static final int WIDTH = 900;
     static final int HEIGHT = 560;
+    /** The most legend entries a plot shows; more lines are drawn on a colour scale. */
+    static final int MAX_LEGEND = 8;
+    /** Cells of a heat map that are exactly zero show this (the plot background). */
+    static final Color ZERO_CELL = new Color(0xd9d9d9);
+    /** Distinct colours for up to {@link #MAX_LEGEND} lines (Okabe-Ito, colour-blind safe). */
+    private static final Color[] DISTINCT = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+        new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
 
     private Plots() {
     }
@@ -28,45 +49,140 @@ final class Plots {
     }
 
     /**
-     * An XY chart. On a log axis, non-positive values cannot be drawn and are left out of that
-     * line (a gap of exactly 0 is below every log tick); the caption says so.
+     * Axis titles, scales and an optional fixed y range ({@code null} bounds are automatic).
      */
-    static void lines(Path file, String title, String xTitle, String yTitle, boolean logX, boolean logY, List<Line> lines)
-            throws IOException {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setMarkerSize(3);
-        boolean any = false;
-        for (Line l : lines) {
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (int q = 0; q < l.x().length; q++) {
-                double x = l.x()[q];
-                double y = l.y()[q];
-                if (!Double.isFinite(x) || !Double.isFinite(y) || (logX && x <= 0) || (logY && y <= 0)) {
-                    continue;
-                }
-                xs.add(x);
-                ys.add(y);
-            }
-            if (xs.isEmpty()) {
-                continue;
-            }
-            XYSeries s = chart.addSeries(l.name(), xs, ys);
-            s.setMarker(xs.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-            any = true;
+    record Axes(String xTitle, String yTitle, boolean logX, boolean logY, Double yMin, Double yMax) {
+        /** Accuracy (fraction correct) from 0 to 1 against {@code xTitle}. */
+        static Axes accuracy(String xTitle, boolean logX) {
+            return new Axes(xTitle, "accuracy", logX, false, 0.0, 1.0);
         }
-        if (!any) {
-            // An empty chart still documents that there was nothing to draw.
-            chart.addSeries("(no drawable points)", new double[] {1}, new double[] {1});
+
+        static Axes of(String xTitle, String yTitle, boolean logX, boolean logY) {
+            return new Axes(xTitle, yTitle, logX, logY, null, null);
         }
-        save(file, chart);
     }
 
-    /** A heat map of {@code values[row][col]} (rows on the y axis). */
-    static void heatMap(Path file, String title, String xTitle, String yTitle, double[][] values) throws IOException {
+    /** {@link #lines(Path, String, Axes, List)} with automatic ranges. */
+    static void lines(Path file, String title, String xTitle, String yTitle, boolean logX, boolean logY, List<Line> lines)
+            throws IOException {
+        lines(file, title, Axes.of(xTitle, yTitle, logX, logY), lines);
+    }
+
+    /**
+     * An XY chart. On a log axis, non-positive values cannot be drawn and are left out of that
+     * line (a gap of exactly 0 is below every log tick).
+     */
+    static void lines(Path file, String title, Axes axes, List<Line> lines) throws IOException {
+        save(file, chart(title, axes, lines, WIDTH, HEIGHT));
+    }
+
+    /** The chart of {@link #lines(Path, String, Axes, List)}, for callers that lay out panels. */
+    static XYChart chart(String title, Axes axes, List<Line> lines, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(axes.xTitle())
+                .yAxisTitle(axes.yTitle()).build();
+        style(chart, axes);
+        List<Line> drawable = new ArrayList<>();
+        for (Line l : lines) {
+            Line d = drawablePart(l, axes);
+            if (d != null) {
+                drawable.add(d);
+            }
+        }
+        boolean scale = drawable.size() > MAX_LEGEND;
+        for (int q = 0; q < drawable.size(); q++) {
+            Line l = drawable.get(q);
+            XYSeries s = chart.addSeries(uniqueName(chart, l.name()), l.x(), l.y());
+            s.setMarker(l.x().length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            if (scale) {
+                s.setLineColor(sequential(q / (double) (drawable.size() - 1)));
+                s.setMarker(SeriesMarkers.NONE);
+                boolean named = q == 0 || q == drawable.size() - 1;
+                s.setShowInLegend(named);
+            } else {
+                s.setLineColor(DISTINCT[q % DISTINCT.length]);
+                s.setMarkerColor(DISTINCT[q % DISTINCT.length]);
+            }
+        }
+        if (scale) {
+            chart.setTitle(title + String.format(Locale.ROOT, " (%d lines, coloured first to last)", drawable.size()));
+        }
+        if (drawable.isEmpty()) {
+            // An empty chart still documents that there was nothing to draw.
+            chart.addSeries("(no drawable points)", new double[] {1}, new double[] {axes.logY() ? 1 : 0});
+        }
+        return chart;
+    }
+
+    private static void style(XYChart chart, Axes axes) {
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setMarkerSize(3);
+        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
+        st.setXAxisLogarithmic(axes.logX());
+        st.setYAxisLogarithmic(axes.logY());
+        // decades only leaves a range inside one decade with a single tick
+        st.setXAxisLogarithmicDecadeOnly(false);
+        st.setYAxisLogarithmicDecadeOnly(false);
+        if (axes.yMin() != null) {
+            st.setYAxisMin(axes.yMin());
+        }
+        if (axes.yMax() != null) {
+            st.setYAxisMax(axes.yMax());
+        }
+        if (!axes.logY()) {
+            st.setYAxisDecimalPattern("0.0##");
+        }
+    }
+
+    /** The finite points of a line that its axes can draw; {@code null} when none are left. */
+    private static Line drawablePart(Line l, Axes axes) {
+        int n = Math.min(l.x().length, l.y().length);
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        int m = 0;
+        for (int q = 0; q < n; q++) {
+            double x = l.x()[q];
+            double y = l.y()[q];
+            if (!Double.isFinite(x) || !Double.isFinite(y) || (axes.logX() && x <= 0) || (axes.logY() && y <= 0)) {
+                continue;
+            }
+            xs[m] = x;
+            ys[m] = y;
+            m++;
+        }
+        return m == 0 ? null : new Line(l.name(), java.util.Arrays.copyOf(xs, m), java.util.Arrays.copyOf(ys, m));
+    }
+
+    private static String uniqueName(XYChart chart, String name) {
+        String n = name;
+        for (int k = 2; chart.getSeries(n) != null; k++) {
+            n = name + " (" + k + ")";
+        }
+        return n;
+    }
+
+    /** A sequential colour scale from light blue ({@code t = 0}) to dark red ({@code t = 1}). */
+    static Color sequential(double t) {
+        double u = Math.max(0, Math.min(1, Double.isFinite(t) ? t : 0));
+        int[][] stops = {{0x9e, 0xca, 0xe1}, {0x31, 0x82, 0xbd}, {0x75, 0x6b, 0xb1}, {0xe6, 0x55, 0x0d}, {0x99, 0x00, 0x0d}};
+        double p = u * (stops.length - 1);
+        int i = Math.min(stops.length - 2, (int) Math.floor(p));
+        double f = p - i;
+        int r = (int) Math.round(stops[i][0] + f * (stops[i + 1][0] - stops[i][0]));
+        int g = (int) Math.round(stops[i][1] + f * (stops[i + 1][1] - stops[i][1]));
+        int b = (int) Math.round(stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
+        return new Color(r, g, b);
+    }
+
+    /**
+     * A heat map of {@code values[row][col]} (rows on the y axis) with a titled colour bar; cells
+     * that are exactly zero are not drawn, so they show the grey background and cannot be taken
+     * for small values.
+     */
+    static void heatMap(Path file, String title, String xTitle, String yTitle, String valueTitle, double[][] values)
+            throws IOException {
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         int rows = values.length;
@@ -83,22 +199,45 @@ final class Plots {
         double max = 0;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                heat.add(new Number[] {c, r, values[r][c]});
+                if (values[r][c] != 0) {
+                    heat.add(new Number[] {c, r, values[r][c]});
+                }
                 max = Math.max(max, values[r][c]);
             }
         }
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setShowValue(false);
-        chart.getStyler().setMin(0);
-        chart.getStyler().setMax(max > 0 ? max : 1);
-        chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x9ecae1), new Color(0x3182bd), new Color(0x08306b)});
-        chart.getStyler().setPlotContentSize(0.98);
-        chart.addSeries("||z_lk||", xs, ys, heat);
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(ZERO_CELL);
+        st.setShowValue(false);
+        st.setMin(0);
+        st.setMax(max > 0 ? max : 1);
+        st.setHeatMapDecimalValueFormatter(Plots::shortNumber);
+        st.setRangeColors(new Color[] {new Color(0xffffcc), new Color(0x9ecae1), new Color(0x3182bd), new Color(0x08306b)});
+        st.setPlotContentSize(0.98);
+        chart.addSeries(valueTitle + " (grey: exactly 0)", xs, ys, heat);
         save(file, chart);
     }
 
+    /** Three significant digits, plain or scientific: a colour-bar label, not a 16-digit double. */
+    static String shortNumber(Double v) {
+        if (v == null || !Double.isFinite(v)) {
+            return String.valueOf(v);
+        }
+        double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
+        return a >= 1e-3 && a < 1e4 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    /** Writes {@code file} (PNG) and the same chart as SVG beside it ({@code .png} replaced by {@code .svg}). */
     static void save(Path file, IChart chart) throws IOException {
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         AtomicFiles.write(file, out -> out.write(png));
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        String name = file.getFileName().toString();
+        String svgName = (name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + ".svg";
+        AtomicFiles.write(file.resolveSibling(svgName), out -> svg.writeTo(out));
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cvxformer spectrum RUN_DIR}: redraws the spectral plots (seed paper Figures 3-4) from a
  * run's saved {@code spectra/epoch-NNNNNN.csv} files: the effective rank of every weight matrix
- * against epoch (Roy and Vetterli 2007), and the singular values at the first and last epoch.
+ * against epoch (Roy and Vetterli 2007), and the singular values at the last checkpoint. Given a
+ * bench or reproduce folder, it redraws every run inside it.
  */
 @Command(name = "spectrum", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Redraw singular-value and effective-rank plots from a run directory's spectra/ files.")
@@ -27,21 +28,41 @@ public final class SpectrumCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by train or bench.")
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by train, or a bench or reproduce folder (every run inside it).")
     Path dir;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(dir.resolve("spectra"))) {
-            throw new IllegalArgumentException(dir + " has no spectra/ folder: pass a run directory of train --model "
-                    + "nonconvex|convex-stack|convex (or bench)");
+        List<Path> runs = runsUnder(dir);
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException(dir + " has no spectra/ folder, and neither has any folder inside it: pass "
+                    + "a run directory of train --model nonconvex|convex-stack (or a bench or reproduce folder)");
         }
-        int n = drawSpectra(dir, dir.getFileName().toString());
         PrintWriter out = spec.commandLine().getOut();
-        out.println("wrote " + dir.resolve("spectrum_rank.png") + " and " + dir.resolve("spectrum_values.png") + " from " + n
-                + " checkpoints");
+        for (Path run : runs) {
+            int n = drawSpectra(run, run.getFileName().toString());
+            out.println("wrote " + run.resolve("spectrum_rank.png") + " and " + run.resolve("spectrum_values.png")
+                    + " from " + n + " checkpoints");
+        }
         out.flush();
         return Main.OK;
+    }
+
+    /**
+     * The run folders to draw: {@code dir} itself when it has {@code spectra/}, else every folder
+     * below it (a bench or reproduce folder holds one run per model and seed) that has one, in
+     * name order.
+     */
+    static List<Path> runsUnder(Path dir) throws IOException {
+        if (Files.isDirectory(dir.resolve("spectra"))) {
+            return List.of(dir);
+        }
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir, 3)) {
+            return s.filter(p -> !p.equals(dir) && Files.isDirectory(p.resolve("spectra"))).sorted().toList();
+        }
     }
 
     /** One matrix at one epoch. */
@@ -82,7 +103,7 @@ public final class SpectrumCommand implements Callable<Integer> {
         }
         List<Entry> entries = read(dir);
         Map<String, List<Entry>> byMatrix = new LinkedHashMap<>();
-        java.util.Set<Integer> epochs = new java.util.TreeSet<>();
+        java.util.TreeSet<Integer> epochs = new java.util.TreeSet<>();
         for (Entry e : entries) {
             byMatrix.computeIfAbsent(e.matrix(), k -> new ArrayList<>()).add(e);
             epochs.add(e.epoch());
@@ -98,21 +119,18 @@ public final class SpectrumCommand implements Callable<Integer> {
                 y[q] = es.get(q).effectiveRank();
             }
             rank.add(new Plots.Line(m.getKey(), x, y));
-            for (Entry e : List.of(es.get(0), es.get(es.size() - 1))) {
-                double[] idx = new double[e.values().length];
-                for (int q = 0; q < idx.length; q++) {
-                    idx[q] = q + 1;
-                }
-                String name = m.getKey() + " @" + e.epoch();
-                if (values.stream().noneMatch(l -> l.name().equals(name))) {
-                    values.add(new Plots.Line(name, idx, e.values()));
-                }
+            Entry last = es.get(es.size() - 1);
+            double[] idx = new double[last.values().length];
+            for (int q = 0; q < idx.length; q++) {
+                idx[q] = q + 1;
             }
+            values.add(new Plots.Line(m.getKey(), idx, last.values()));
         }
         Plots.lines(dir.resolve("spectrum_rank.png"), title + ": effective rank of the weight matrices", "epoch",
                 "effective rank (Roy-Vetterli)", true, false, rank);
-        Plots.lines(dir.resolve("spectrum_values.png"), title + ": singular values, first and last checkpoint", "index",
-                "singular value", false, true, values);
+        int lastEpoch = epochs.isEmpty() ? 0 : epochs.last();
+        Plots.lines(dir.resolve("spectrum_values.png"), title + ": singular values at epoch " + lastEpoch, "index i (descending)",
+                "singular value sigma_i", false, true, values);
         return epochs.size();
     }
 }

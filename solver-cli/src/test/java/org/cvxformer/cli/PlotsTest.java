@@ -1,0 +1,81 @@
+package org.cvxformer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+
+/** The readability rules of {@link Plots}, each pinned by the defect it fixed (issue 12). */
+class PlotsTest {
+    @Test
+    void accuracyAxisRunsFromZeroToOneSoALowValidationLineIsInside() {
+        XYChart c = Plots.chart("t", Plots.Axes.accuracy("epoch", true),
+                List.of(new Plots.Line("validation", new double[] {1, 2, 3}, new double[] {0.01, 0.01, 0.02})), 600, 400);
+        assertEquals(0.0, c.getStyler().getYAxisMin());
+        assertEquals(1.0, c.getStyler().getYAxisMax());
+        // leading zero on tick labels
+        assertTrue(c.getStyler().getYAxisDecimalPattern().startsWith("0."));
+    }
+
+    @Test
+    void logAxisIsNotDecadesOnlySoANarrowRangeHasTicks() {
+        XYChart c = Plots.chart("t", Plots.Axes.of("epoch", "loss", true, true),
+                List.of(new Plots.Line("loss", new double[] {1, 2, 3}, new double[] {4.5, 4.4, 4.3})), 600, 400);
+        assertFalse(c.getStyler().isYAxisLogarithmicDecadeOnly());
+        assertFalse(c.getStyler().isXAxisLogarithmicDecadeOnly());
+    }
+
+    @Test
+    void moreThanEightLinesNameOnlyTheFirstAndLastInTheLegend() {
+        List<Plots.Line> lines = new ArrayList<>();
+        for (int q = 0; q < 30; q++) {
+            lines.add(new Plots.Line("m" + q, new double[] {1, 2}, new double[] {q + 1, q + 2}));
+        }
+        XYChart c = Plots.chart("t", Plots.Axes.of("i", "sigma", false, true), lines, 600, 400);
+        long inLegend = c.getSeriesCollection().stream().filter(XYSeries::isShowInLegend).count();
+        assertEquals(2, inLegend);
+        assertEquals(30, c.getSeriesCollection().size());
+        // a colour scale: first and last colours differ, no colour repeats among neighbours
+        List<XYSeries> s = new ArrayList<>(c.getSeriesCollection());
+        assertFalse(s.get(0).getLineColor().equals(s.get(29).getLineColor()));
+    }
+
+    @Test
+    void eightLinesOrFewerKeepDistinctColoursAndAFullLegend() {
+        List<Plots.Line> lines = new ArrayList<>();
+        for (int q = 0; q < 8; q++) {
+            lines.add(new Plots.Line("m" + q, new double[] {1, 2}, new double[] {q, q + 1}));
+        }
+        XYChart c = Plots.chart("t", Plots.Axes.of("i", "v", false, false), lines, 600, 400);
+        assertEquals(8, c.getSeriesCollection().stream().filter(XYSeries::isShowInLegend).count());
+        assertEquals(8, c.getSeriesCollection().stream().map(XYSeries::getLineColor).distinct().count());
+    }
+
+    @Test
+    void everyPlotIsWrittenAsPngAndSvg(@TempDir Path dir) throws Exception {
+        Plots.lines(dir.resolve("a.png"), "t", Plots.Axes.accuracy("epoch", false),
+                List.of(new Plots.Line("train", new double[] {1, 2}, new double[] {0.5, 0.9})));
+        Plots.heatMap(dir.resolve("h.png"), "t", "k", "l", "row norm", new double[][] {{0, 1.23456789012345}, {2, 0}});
+        for (String f : List.of("a.png", "a.svg", "h.png", "h.svg")) {
+            assertTrue(Files.size(dir.resolve(f)) > 100, f);
+        }
+        String svg = Files.readString(dir.resolve("h.svg"));
+        assertTrue(svg.contains("<svg"), "SVG content");
+        assertFalse(svg.contains("1.23456789012345"), "colour-bar labels are short, not 16 digits");
+    }
+
+    @Test
+    void colourBarLabelsAreShort() {
+        assertEquals("1.23", Plots.shortNumber(1.23456789012345));
+        assertEquals("1.23e-05", Plots.shortNumber(1.23456789e-5));
+        assertEquals("0", Plots.shortNumber(0.0));
+    }
+}

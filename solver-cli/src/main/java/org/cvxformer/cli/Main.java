@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cvxformer", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Certified convex training of the convexified transformer (group-lasso primal and dual).",
-        subcommands = {SolveCommand.class, CertifyCommand.class, DataCommand.class, TrainCommand.class, PathCommand.class, BenchSolversCommand.class, SpectrumCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SolveCommand.class, CertifyCommand.class, DataCommand.class, TrainCommand.class, PathCommand.class, BenchSolversCommand.class, SpectrumCommand.class, BenchCommand.class, ReproduceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for solvers: the certified relative gap reached --tol)",

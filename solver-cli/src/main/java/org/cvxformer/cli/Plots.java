@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.IChart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -25,7 +26,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>The readability rules live here, once, so that no caller can break them: an accuracy axis
  * runs from 0 to 1 with leading zeros ({@link Axes#accuracy}); a log axis always has labelled
  * ticks (intermediate ticks, not decades only, so a range inside one decade still reads); a
- * legend lists at most {@link #MAX_LEGEND} entries, and more lines than that are drawn on a
+ * legend lists at most {@link #MAX_LEGEND} entries: lines that share a name (the seeds of one
+ * model) share a colour and one entry and are drawn thin, and more names than that are drawn on a
  * sequential colour scale whose first and last lines alone are named; a heat map's colour bar is
  * titled, its labels are short, and exact zeros are left undrawn (grey), distinct from small
  * values.
@@ -88,19 +90,38 @@ final class Plots {
                 drawable.add(d);
             }
         }
-        boolean scale = drawable.size() > MAX_LEGEND;
+        // Lines that share a name are one entry (seeds of one model): one colour, one legend entry,
+        // drawn thin.
+        List<String> names = new ArrayList<>();
+        for (Line l : drawable) {
+            if (!names.contains(l.name())) {
+                names.add(l.name());
+            }
+        }
+        boolean scale = names.size() > MAX_LEGEND;
+        List<String> named = new ArrayList<>();
         for (int q = 0; q < drawable.size(); q++) {
             Line l = drawable.get(q);
             XYSeries s = chart.addSeries(uniqueName(chart, l.name()), l.x(), l.y());
             s.setMarker(l.x().length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            s.setLineStyle(SeriesLines.SOLID);
             if (scale) {
-                s.setLineColor(sequential(q / (double) (drawable.size() - 1)));
-                s.setMarker(SeriesMarkers.NONE);
-                boolean named = q == 0 || q == drawable.size() - 1;
-                s.setShowInLegend(named);
+                Color colour = sequential(q / (double) (drawable.size() - 1));
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+                // a line of one or two points is invisible without its markers
+                s.setMarker(l.x().length > 2 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+                s.setShowInLegend(q == 0 || q == drawable.size() - 1);
             } else {
-                s.setLineColor(DISTINCT[q % DISTINCT.length]);
-                s.setMarkerColor(DISTINCT[q % DISTINCT.length]);
+                Color colour = DISTINCT[names.indexOf(l.name()) % DISTINCT.length];
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+                s.setShowInLegend(!named.contains(l.name()));
+                named.add(l.name());
+                if (drawable.stream().filter(o -> o.name().equals(l.name())).count() > 1) {
+                    s.setLineWidth(1.0f);
+                    s.setMarker(l.x().length > 2 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+                }
             }
         }
         if (scale) {

@@ -60,6 +60,20 @@ class PlotsTest {
     }
 
     @Test
+    void seedsOfOneModelShareAColourAndOneLegendEntry() {
+        List<Plots.Line> lines = new ArrayList<>();
+        for (String m : List.of("convex-stack", "nonconvex")) {
+            for (int seed = 0; seed < 5; seed++) {
+                lines.add(new Plots.Line(m, new double[] {1, 2}, new double[] {0.1 * seed, 0.2}));
+            }
+        }
+        XYChart c = Plots.chart("t", Plots.Axes.accuracy("epoch", true), lines, 600, 400);
+        assertEquals(10, c.getSeriesCollection().size());
+        assertEquals(2, c.getSeriesCollection().stream().filter(XYSeries::isShowInLegend).count());
+        assertEquals(2, c.getSeriesCollection().stream().map(XYSeries::getLineColor).distinct().count());
+    }
+
+    @Test
     void everyPlotIsWrittenAsPngAndSvg(@TempDir Path dir) throws Exception {
         Plots.lines(dir.resolve("a.png"), "t", Plots.Axes.accuracy("epoch", false),
                 List.of(new Plots.Line("train", new double[] {1, 2}, new double[] {0.5, 0.9})));

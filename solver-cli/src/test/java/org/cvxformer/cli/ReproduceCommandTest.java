@@ -1,0 +1,109 @@
+package org.cvxformer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cvxformer reproduce}: the plan, resume, the report and the verdict rule. */
+class ReproduceCommandTest {
+    @TempDir
+    static Path shared;
+    private static Path experiment;
+
+    /** One tiny experiment (p = 5, one seed of one model, 1 s per run), shared by the tests that read it. */
+    private static synchronized Path experiment() {
+        if (experiment == null) {
+            Path dir = shared.resolve("exp");
+            CliTest.Run r = tinyExperiment(dir);
+            assertEquals(0, r.code(), r.err());
+            experiment = dir;
+        }
+        return experiment;
+    }
+
+    private static CliTest.Run tinyExperiment(Path dir) {
+        return CliTest.run("reproduce", "--quick", "--p", "5", "--seeds", "1", "--models", "convex-stack",
+                "--no-single-blocks", "--max-seconds-per-run", "1", "--out", dir.toString());
+    }
+
+    @Test
+    void tinyExperimentWritesReportTableFiguresAndResults() throws Exception {
+        Path dir = experiment();
+        String md = Files.readString(dir.resolve("report.md"));
+        for (String s : List.of("p = 5", "Protocol:** paper", "Budget:** 1 s", "Hardware:", "Version:", "Table 1",
+                "Figures 1-2", "Verdict", "0.088, 136.26, 1556")) {
+            assertTrue(md.contains(s), "report.md lacks '" + s + "'");
+        }
+        JsonNode res = Reports.JSON.readTree(dir.resolve("results.json").toFile());
+        assertEquals(2, res.path("runs").size(), "one seed of one model on two datasets");
+        assertEquals(0, res.path("pending_runs").asInt());
+        assertTrue(Files.size(dir.resolve("fig1_accuracy_mod-division.png")) > 1000);
+        assertTrue(Files.size(dir.resolve("fig2_accuracy_periodicity.svg")) > 1000);
+        assertTrue(Files.isRegularFile(dir.resolve("runs/mod-division/convex-stack/seed-0/manifest.json")));
+    }
+
+    @Test
+    void resumeOfAFinishedExperimentRunsNothingAndRefusesChangedProtocol() throws Exception {
+        Path dir = experiment();
+        long before = Files.getLastModifiedTime(dir.resolve("runs/periodicity/convex-stack/seed-0/summary.json")).toMillis();
+        CliTest.Run again = CliTest.run("reproduce", "--resume", dir.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(before, Files.getLastModifiedTime(dir.resolve("runs/periodicity/convex-stack/seed-0/summary.json")).toMillis());
+        CliTest.Run changed = CliTest.run("reproduce", "--resume", dir.toString(), "--protocol", "grokking");
+        assertEquals(2, changed.code());
+        assertEquals(1, changed.err().strip().lines().count(), changed.err());
+        assertTrue(changed.err().contains("--protocol"));
+        CliTest.Run reuse = tinyExperiment(dir);
+        assertEquals(2, reuse.code());
+        assertTrue(reuse.err().contains("--resume"), reuse.err());
+    }
+
+    @Test
+    void unknownModelIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) {
+        Path dir = tmp.resolve("exp");
+        CliTest.Run r = CliTest.run("reproduce", "--models", "convex", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertFalse(Files.exists(dir));
+    }
+
+    private static ReproductionReport.RunResult run(String ds, String model, int seed, Integer train99, Integer val99,
+            double finalVal) {
+        return new ReproductionReport.RunResult(ds, model, seed, true, 100, 10, 0.1, val99, train99, 1.0, finalVal, finalVal,
+                Double.NaN, 0, "CONVERGED", new double[0], new double[0], new double[0]);
+    }
+
+    @Test
+    void verdictNamesTheFirstModelTo99AndSaysWhenTheDelayContradictsThePaper() {
+        ReproduceCommand.Plan plan = ReproduceCommand.Plan.create("grokking", false, 2, 97, 100.0, null, false);
+        List<ReproductionReport.RunResult> rs = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            rs.add(run("mod-division", "convex-stack", s, 100, 400, 0.995));
+            rs.add(run("mod-division", "convex-stack-kernel", s, 100, 300, 0.995));
+            rs.add(run("mod-division", "nonconvex", s, 150, 250, 0.995)); // first, and the shortest delay (100)
+            rs.add(run("periodicity", "convex-stack", s, 50, null, 0.6));
+            rs.add(run("periodicity", "convex-stack-kernel", s, 50, null, 0.7));
+            rs.add(run("periodicity", "nonconvex", s, 50, null, 0.5));
+        }
+        String v = ReproductionReport.verdict(plan, rs);
+        assertTrue(v.contains("Nonconvex reached 99% validation accuracy first, after 250 epochs"), v);
+        assertTrue(v.contains("Convex Kernel reached the highest final validation accuracy"), v);
+        assertTrue(v.contains("contradicts the paper's claim"), v);
+        assertTrue(v.contains("does not hold by epochs to 99% on division"), v);
+        assertTrue(v.contains("holds by final validation accuracy on periodicity"), v);
+    }
+
+    @Test
+    void verdictSaysSoWhenNoModelReached99() {
+        ReproduceCommand.Plan plan = ReproduceCommand.Plan.create("paper", false, 1, 97, 60.0, null, false);
+        String v = ReproductionReport.verdict(plan, List.of(run("mod-division", "nonconvex", 0, 10, null, 0.3)));
+        assertTrue(v.contains("no model reached 99% validation accuracy in every seed within its budget (60 s"), v);
+    }
+}

@@ -258,7 +258,7 @@ public final class Trainer {
      * checkpoint that is later damaged.
      *
      * <p>Format 2: magic {@code CVXNNCK2}, format number, payload length, payload (run identity,
-     * parameters, optimizer state, RNG state, epoch, elapsed seconds, converged epoch, history),
+     * epoch, parameters, optimizer state, RNG state, epoch, elapsed seconds, converged epoch, history),
      * then the CRC32C of everything before it. {@link #resume(Path)} checks the length, the
      * checksum and the identity before it changes anything.
      */
@@ -271,6 +271,7 @@ public final class Trainer {
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(payload);
         writeIdentity(out, identity);
+        out.writeInt(epoch); // also below; here so a message can name a checkpoint's epoch without parsing it all
         out.writeInt(p.length);
         for (double v : p) {
             out.writeDouble(v);
@@ -344,6 +345,7 @@ public final class Trainer {
                 c.body.length - c.afterIdentity));
         double[] p = model.parameters();
         try {
+            in.readInt(); // the epoch, repeated below
             int len = in.readInt();
             if (len != p.length) {
                 throw new CheckpointException(f + " belongs to another run: it holds " + len + " parameters, the model has "
@@ -396,7 +398,8 @@ public final class Trainer {
             if (!c.identity.equals(identity)) {
                 return "the earlier " + PREVIOUS_CHECKPOINT + " belongs to another run too: start the run again";
             }
-            return "the last good state is " + prev + " (the checkpoint before it): to resume from there, "
+            int ep = new DataInputStream(new ByteArrayInputStream(c.body, c.afterIdentity, 4)).readInt();
+            return "the last good state is " + prev + " (epoch " + ep + "): to resume from there, "
                     + "mv " + prev + " " + dir.resolve(CHECKPOINT);
         } catch (IOException | RuntimeException e) {
             return "the earlier " + PREVIOUS_CHECKPOINT + " is damaged too: start the run again";

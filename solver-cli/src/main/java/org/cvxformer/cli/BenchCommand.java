@@ -97,7 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Limits.count("--epochs", epochs);
         Limits.seconds("--max-seconds", maxSeconds);
-        Limits.count("--width", width);
+        if (width < 1) {
+            throw new IllegalArgumentException("--width = " + width + ": expected an integer >= 1");
+        }
         if (dataset.dataset == null) {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }

@@ -209,7 +209,8 @@ final class RunFolder implements AutoCloseable {
      * that {@code --out} was left as it was.
      */
     EnvironmentFailure failure(IOException e) {
-        String what = e instanceof FileSystemException f && f.getFile() != null ? "cannot write " + f.getFile() : "cannot write";
+        String what = e instanceof FileSystemException f && f.getFile() != null ? "cannot write " + f.getFile()
+                : "cannot write the results in " + staging;
         return new EnvironmentFailure(what + ": " + EnvironmentFailure.reason(e) + "; "
                 + (Files.exists(target) ? target + " was left as it was" : "nothing was written to " + target));
     }

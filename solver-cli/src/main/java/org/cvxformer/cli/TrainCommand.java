@@ -155,8 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
         Limits.count("--epochs", epochs);
         Limits.count("--history-every", historyEvery);
         Limits.count("--certify-every", certifyEvery);
-        if (batch != null) {
-            Limits.count("--batch", batch);
+        if (batch != null && batch < 1) {
+            throw new IllegalArgumentException("--batch = " + batch + ": expected a batch size >= 1");
         }
         if (solver.maxSeconds != null) {
             Limits.seconds("--max-seconds", solver.maxSeconds);
@@ -529,7 +529,7 @@ public final class TrainCommand implements Callable<Integer> {
                     ? l.get(0) + " -> " + l.get(1) : v)));
             note.append("; changed: ").append(String.join(", ", parts));
         }
-        note.append(solver.maxSeconds != null ? String.format(Locale.ROOT, "; time budget of this session %.6gs", solver.maxSeconds)
+        note.append(solver.maxSeconds != null ? "; time budget of this session " + solver.maxSeconds + " s"
                 : "; no time limit for this session (--max-seconds applies to one session)");
         @SuppressWarnings("unchecked")
         Map<String, Object> p = (Map<String, Object>) manifest.get("parameters");

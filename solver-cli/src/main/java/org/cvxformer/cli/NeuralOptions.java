@@ -30,7 +30,7 @@ public final class NeuralOptions {
             description = "Checkpoint every K >= 1 epochs, and always at the end (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int checkpointEvery;
 
-    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%.")
+    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%%.")
     boolean noStopAtConvergence;
 
     double dropout(String kind) {

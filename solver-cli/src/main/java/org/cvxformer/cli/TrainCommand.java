@@ -387,6 +387,9 @@ public final class TrainCommand implements Callable<Integer> {
             summary.put("val_accuracy", t.finalValAccuracy);
             summary.put("data", bundle.provenance());
             summary.put("settings", params);
+            if (resumedNote != null && manifest.get("resumes") instanceof List<?> rs && !rs.isEmpty()) {
+                summary.put("resumed", rs.get(rs.size() - 1)); // what this session changed, also with --json
+            }
             Reports.writeJson(run.file("summary.json"), summary);
             Reports.writeJson(run.file("manifest.json"), manifest);
             run.publish();

@@ -300,6 +300,7 @@ class TrustedRunsTest {
         assertEquals("[2,4]", resumes.get(0).get("changed").get("epochs").toString());
         assertEquals(1, resumes.get(0).get("threads").asInt());
         assertEquals(5, Files.readAllLines(out.resolve("history.csv")).size(), "header and 4 epochs");
+        assertEquals(2, JSON.readTree(out.resolve("summary.json").toFile()).get("resumed").get("at_epoch").asInt());
         assertNoStagingLeft();
     }
 

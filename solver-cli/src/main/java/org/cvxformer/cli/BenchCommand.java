@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * from those folders.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Train convex, convex-kernel, nonconvex and convex-stack on one split and compare them (seed paper Table 1).")
+        description = {"Train convex, convex-kernel, nonconvex and convex-stack on one split and compare them (seed paper Table 1).",
+            Limits.HELP})
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> MODELS = List.of("convex", "convex-kernel", "nonconvex", "convex-stack");
 
@@ -53,10 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tol", defaultValue = "1e-6", description = "Certified relative gap of the convex models (default: ${DEFAULT-VALUE}).")
     double tol;
 
-    @Option(names = "--epochs", defaultValue = "300", description = "Epoch budget of the neural models (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "300", description = "Epoch budget >= 1 of the neural models (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int epochs;
 
-    @Option(names = "--max-seconds", defaultValue = "600", description = "Wall-clock budget per model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seconds", defaultValue = "600", description = "Wall-clock budget in seconds > 0 per model (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     double maxSeconds;
 
     @Option(names = "--width", defaultValue = "128", description = "Width of the neural models (default: ${DEFAULT-VALUE}).")
@@ -65,23 +66,56 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the neural models (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (staged beside it, "
+            + "published when every model has run; refused if it holds files, unless --overwrite).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an --out that holds another run (the whole folder, once the bench is complete).")
+    boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
-        }
         for (String m : models) {
             if (!MODELS.contains(m)) {
                 throw new IllegalArgumentException("--models holds '" + m + "': expected some of " + MODELS);
             }
         }
+        boolean anyConvex = models.stream().anyMatch(m -> !NeuralTraining.isNeural(m));
+        boolean anyNeural = models.stream().anyMatch(NeuralTraining::isNeural);
+        picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (String o : List.of("--beta-ratio", "--tol")) {
+            if (!anyConvex && pr.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " does not apply to --models " + String.join(",", models)
+                        + " (it is an option of the convex models convex, convex-kernel): remove it");
+            }
+        }
+        for (String o : List.of("--epochs", "--width", "--seed")) {
+            if (!anyNeural && pr.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " does not apply to --models " + String.join(",", models)
+                        + " (it is an option of the neural models nonconvex, convex-stack): remove it");
+            }
+        }
+        Limits.count("--epochs", epochs);
+        Limits.seconds("--max-seconds", maxSeconds);
+        if (width < 1) {
+            throw new IllegalArgumentException("--width = " + width + ": expected an integer >= 1");
+        }
         if (dataset.dataset == null) {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }
+        RunFolder.check(out, overwrite, "--out");
         DatasetBundle.build(dataset, "onehot"); // validate p, fraction, names before any run starts
+        try (RunFolder staged = RunFolder.create(out)) {
+            try {
+                return bench(staged);
+            } catch (IOException e) {
+                throw staged.failure(e);
+            }
+        }
+    }
+
+    private Integer bench(RunFolder staged) throws IOException {
+        Path out = staged.dir();
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<XYChart> panels = new ArrayList<>();
@@ -112,7 +146,6 @@ public final class BenchCommand implements Callable<Integer> {
             panels.add(accuracyPanel(m, String.format(Locale.ROOT, "%s p=%d, train fraction %.2f", dataset.dataset, dataset.p,
                     dataset.trainFraction), dir));
         }
-        Files.createDirectories(out);
         String table = table(rows);
         AtomicFiles.writeString(out.resolve("bench.md"), table);
         Reports.writeJson(out.resolve("bench.json"), rows);
@@ -128,8 +161,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .param("max_seconds", maxSeconds).param("width", width).param("seed", seed)
                 .put("data", DatasetBundle.build(dataset, "onehot").provenance());
         Reports.writeJson(out.resolve("manifest.json"), man.toMap());
+        staged.publish();
         pw.print(table);
-        pw.println("wrote " + out + ": bench.md bench.json report.md accuracy.png spectrum_rank.png manifest.json, one folder per model");
+        pw.println("wrote " + staged.target() + ": bench.md bench.json report.md accuracy.png spectrum_rank.png manifest.json, one folder per model");
         pw.flush();
         return Main.OK;
     }

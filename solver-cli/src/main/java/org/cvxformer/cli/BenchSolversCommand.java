@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * relative gaps (the certificate is computed by the same code for all), median over runs.
  */
 @Command(name = "bench-solvers", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Run several solvers on one problem: time and iterations to relative gaps 1e-2, 1e-4, 1e-6, 1e-8.")
+        description = {"Run several solvers on one problem: time and iterations to relative gaps 1e-2, 1e-4, 1e-6, 1e-8.",
+            Limits.HELP})
 public final class BenchSolversCommand implements Callable<Integer> {
     static final double[] MARKS = {1e-2, 1e-4, 1e-6, 1e-8};
 
@@ -42,13 +43,13 @@ public final class BenchSolversCommand implements Callable<Integer> {
     @Option(names = "--tol", defaultValue = "1e-8", description = "Target relative gap (default: ${DEFAULT-VALUE}).")
     double tol;
 
-    @Option(names = "--max-seconds", defaultValue = "300", description = "Time limit per solver run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seconds", defaultValue = "300", description = "Time limit in seconds > 0 per solver run (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     double maxSeconds;
 
-    @Option(names = "--max-iter", defaultValue = "1000000", description = "Iteration limit per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-iter", defaultValue = "1000000", description = "Iteration limit >= 1 per run (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int maxIter;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Runs per solver; times are medians (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3", description = "Runs per solver, >= 1; times are medians (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--threads", description = "Threads for the linear algebra (default: all cores).")
@@ -59,12 +60,12 @@ public final class BenchSolversCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        output.checkWritable();
-        if (runs < 1) {
-            throw new IllegalArgumentException("--runs = " + runs + ": expected >= 1");
-        }
+        output.checkWritable(problem.x, problem.y);
+        Limits.count("--runs", runs);
+        Limits.seconds("--max-seconds", maxSeconds);
+        Limits.count("--max-iter", maxIter);
         if (threads != null) {
-            org.cvxformer.core.linalg.Parallel.setThreads(threads);
+            org.cvxformer.core.linalg.Parallel.setThreads(Limits.count("--threads", threads));
         }
         List<String> names = solvers == null || solvers.isEmpty()
                 ? Solvers.names().stream().filter(n -> !n.equals("auto")).toList() : solvers;
@@ -143,15 +144,18 @@ public final class BenchSolversCommand implements Callable<Integer> {
         }
         table.append(String.format(Locale.ROOT, "(medians of %d runs; solver clock at the first iteration whose certified gap is below each mark)%n", runs));
         if (output.out != null) {
-            Files.createDirectories(output.out);
-            Reports.writeJson(output.out.resolve("bench.json"), rows);
-            AtomicFiles.writeString(output.out.resolve("bench.txt"), table.toString());
-            Plots.lines(output.out.resolve("gap_vs_time.png"), "certified relative gap against time", "seconds",
-                    "relative gap (P - D) / P", false, true, lines);
             Manifest m = new Manifest("bench-solvers", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
                     .param("solvers", names).param("tol", tol).param("runs", runs).param("beta", pb.beta())
+                    .param("max_seconds", maxSeconds).param("max_iter", maxIter)
                     .param("loss", pb.loss().name()).input("x", problem.x).input("y", problem.y);
-            Reports.writeJson(output.out.resolve("manifest.json"), m.toMap());
+            String txt = table.toString();
+            RunFolder.write(output.out, run -> {
+                Reports.writeJson(run.file("bench.json"), rows);
+                AtomicFiles.writeString(run.file("bench.txt"), txt);
+                Plots.lines(run.file("gap_vs_time.png"), "certified relative gap against time", "seconds",
+                        "relative gap (P - D) / P", false, true, lines);
+                Reports.writeJson(run.file("manifest.json"), m.toMap());
+            });
         }
         if (output.json) {
             out.println(Reports.toJson(rows));

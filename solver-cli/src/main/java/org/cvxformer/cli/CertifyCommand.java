@@ -33,9 +33,11 @@ import picocli.CommandLine.Spec;
  * any tool, without solving: a certified bound on its suboptimality.
  */
 @Command(name = "certify", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Certify any Z: primal, best cheap dual, gap, KKT residuals, worst groups, gap-safe screening.",
+        description = {"Certify any Z: primal, best cheap dual, gap, KKT residuals, worst groups, gap-safe screening.",
+            "--out writes its own folder (certificate.json, report.md, manifest.json), never into the folder that holds --z."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:certificate computed", "1:internal error", "2:bad input or usage"})
+        exitCodeList = {"0:certificate computed", "1:internal error, or the machine failed (disk full, permission)",
+            "2:bad input or usage"})
 public final class CertifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,7 +76,8 @@ public final class CertifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        output.checkWritable();
+        output.checkWritable(z, x, y);
+        refuseInapplicable();
         if (!layout.equals("cnd") && !layout.equals("design")) {
             throw new IllegalArgumentException("--z-layout " + layout + " is unknown: expected cnd or design");
         }
@@ -124,9 +127,6 @@ public final class CertifyCommand implements Callable<Integer> {
         m.put("z_layout", layout);
 
         if (output.out != null) {
-            Files.createDirectories(output.out);
-            Reports.writeJson(output.out.resolve("certificate.json"), m);
-            AtomicFiles.writeString(output.out.resolve("report.md"), report(pb, cert, search, m, activeButZero.size(), provablyZero));
             Manifest man = new Manifest("certify", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
                     .param("loss", pb.loss().name()).param("beta", pb.beta()).param("z_layout", layout).input("z", z);
             if (x != null) {
@@ -134,7 +134,13 @@ public final class CertifyCommand implements Callable<Integer> {
             } else {
                 man.put("data", DatasetBundle.build(dataset, "onehot").provenance());
             }
-            Reports.writeJson(output.out.resolve("manifest.json"), man.toMap());
+            String md = report(pb, cert, search, m, activeButZero.size(), provablyZero);
+            // its own folder: never a solve's folder (check refuses one that holds --z, --x or --y)
+            RunFolder.write(output.out, run -> {
+                Reports.writeJson(run.file("certificate.json"), m);
+                AtomicFiles.writeString(run.file("report.md"), md);
+                Reports.writeJson(run.file("manifest.json"), man.toMap());
+            });
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
@@ -144,6 +150,24 @@ public final class CertifyCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** With --x/--y the data come from the files: dataset options would be ignored, so they are refused. */
+    private void refuseInapplicable() {
+        picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        boolean files = x != null || y != null;
+        for (picocli.CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+            String n = o.longestName();
+            boolean datasetOption = List.of("--p", "--format", "--train-fraction", "--split-seed", "--features", "--feature-dim",
+                    "--sigma", "--feature-seed").contains(n);
+            if (files && datasetOption) {
+                throw new IllegalArgumentException(n + " does not apply to --x/--y (it is an option of --dataset): remove it");
+            }
+            if (!files && n.equals("--classes")) {
+                throw new IllegalArgumentException("--classes does not apply to --dataset (its classes are the residues 0..p-1): "
+                        + "remove it");
+            }
+        }
     }
 
     private Problem loadProblem() throws java.io.IOException {

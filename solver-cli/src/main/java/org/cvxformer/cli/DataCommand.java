@@ -134,14 +134,16 @@ public final class DataCommand implements Runnable {
         @Mixin
         DatasetOptions options;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (staged beside it and "
+                + "published when complete; refused if it holds files, unless --overwrite).")
         Path out;
+
+        @Option(names = "--overwrite", description = "Replace an --out that holds files (the whole folder).")
+        boolean overwrite;
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
-            }
+            RunFolder.check(out, overwrite, "--out");
             if (name != null) {
                 options.dataset = name;
             }
@@ -153,23 +155,24 @@ public final class DataCommand implements Runnable {
             int[] va = b.split.valIndices();
             double[] xtr = b.featurizer.featurize(b.data.tokensFlat(tr), tr.length, n, V);
             double[] xva = b.featurizer.featurize(b.data.tokensFlat(va), va.length, n, V);
-            Files.createDirectories(out);
-            Npy.write(out.resolve("X_train.npy"), NpyArray.ofDoubles(xtr, tr.length, n, d));
-            Npy.write(out.resolve("y_train.npy"), NpyArray.ofLongs(toLong(b.data.labels(tr)), tr.length));
-            Npy.write(out.resolve("X_val.npy"), NpyArray.ofDoubles(xva, va.length, n, d));
-            Npy.write(out.resolve("y_val.npy"), NpyArray.ofLongs(toLong(b.data.labels(va)), va.length));
-            Npy.write(out.resolve("tokens_train.npy"), NpyArray.ofLongs(toLong(b.data.tokensFlat(tr)), tr.length, n));
-            Npy.write(out.resolve("tokens_val.npy"), NpyArray.ofLongs(toLong(b.data.tokensFlat(va)), va.length, n));
-            Npy.write(out.resolve("train_indices.npy"), NpyArray.ofLongs(toLong(tr), tr.length));
-            Manifest m = new Manifest("data export", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
-            m.put("data", b.provenance());
-            m.put("files", Map.of("X_train.npy", "(N_train, n, d) float64", "y_train.npy", "(N_train,) int64 labels",
-                    "X_val.npy", "(N_val, n, d) float64", "y_val.npy", "(N_val,) int64 labels",
-                    "tokens_train.npy", "(N_train, n) int64 token ids", "tokens_val.npy", "(N_val, n) int64 token ids",
-                    "train_indices.npy", "indices of the training examples in the dataset's order"));
-            Reports.writeJson(out.resolve("manifest.json"), m.toMap());
+            Path published = RunFolder.write(out, run -> {
+                Npy.write(run.file("X_train.npy"), NpyArray.ofDoubles(xtr, tr.length, n, d));
+                Npy.write(run.file("y_train.npy"), NpyArray.ofLongs(toLong(b.data.labels(tr)), tr.length));
+                Npy.write(run.file("X_val.npy"), NpyArray.ofDoubles(xva, va.length, n, d));
+                Npy.write(run.file("y_val.npy"), NpyArray.ofLongs(toLong(b.data.labels(va)), va.length));
+                Npy.write(run.file("tokens_train.npy"), NpyArray.ofLongs(toLong(b.data.tokensFlat(tr)), tr.length, n));
+                Npy.write(run.file("tokens_val.npy"), NpyArray.ofLongs(toLong(b.data.tokensFlat(va)), va.length, n));
+                Npy.write(run.file("train_indices.npy"), NpyArray.ofLongs(toLong(tr), tr.length));
+                Manifest m = new Manifest("data export", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+                m.put("data", b.provenance());
+                m.put("files", Map.of("X_train.npy", "(N_train, n, d) float64", "y_train.npy", "(N_train,) int64 labels",
+                        "X_val.npy", "(N_val, n, d) float64", "y_val.npy", "(N_val,) int64 labels",
+                        "tokens_train.npy", "(N_train, n) int64 token ids", "tokens_val.npy", "(N_val, n) int64 token ids",
+                        "train_indices.npy", "indices of the training examples in the dataset's order"));
+                Reports.writeJson(run.file("manifest.json"), m.toMap());
+            });
             PrintWriter pw = spec.commandLine().getOut();
-            pw.printf(Locale.ROOT, "wrote %s: %d train and %d validation examples, X shape (N, %d, %d), %d classes%n", out,
+            pw.printf(Locale.ROOT, "wrote %s: %d train and %d validation examples, X shape (N, %d, %d), %d classes%n", published,
                     tr.length, va.length, n, d, b.data.numClasses());
             pw.flush();
             return Main.OK;

@@ -65,6 +65,12 @@ public final class Main implements Runnable {
                 err.flush();
                 return BAD_INPUT;
             }
+            if (ex instanceof EnvironmentFailure || ex instanceof java.io.IOException) {
+                // the machine stopped the run (full disk, permission): one line, exit 1 (RunFolder, issue 10)
+                err.println("cvxformer: error: " + EnvironmentFailure.describe(ex));
+                err.flush();
+                return INTERNAL_ERROR;
+            }
             err.println("cvxformer: internal error: " + ex + " (set CVXFORMER_DEBUG=1 for the stack trace)");
             if (System.getenv("CVXFORMER_DEBUG") != null) {
                 ex.printStackTrace(err);

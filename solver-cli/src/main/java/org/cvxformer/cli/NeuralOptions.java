@@ -4,30 +4,70 @@ import picocli.CommandLine.Option;
 
 /** Settings of the neural models (nonconvex transformer and the seed paper's convex stack). */
 public final class NeuralOptions {
-    @Option(names = "--width", defaultValue = "128", description = "Model width d_model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "128", description = "Model width d_model, >= 1 (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--layers", defaultValue = "2", description = "Layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "2", description = "Layers, >= 1 (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--dropout", description = "Dropout (default: 0.2 nonconvex, 0 convex-stack).")
+    @Option(names = "--dropout", description = "Dropout in [0, 1) (default: 0.2 nonconvex, 0 convex-stack).")
     Double dropout;
 
-    @Option(names = "--weight-decay", description = "Weight decay (default: 1 nonconvex (AdamW), 1e-6 convex-stack (Adam)).")
+    @Option(names = "--weight-decay", description = "Weight decay >= 0 (default: 1 nonconvex (AdamW), 1e-6 convex-stack (Adam)).")
     Double weightDecay;
 
-    @Option(names = "--stack-beta", defaultValue = "1e-4", description = "convex-stack: group penalty on W2 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stack-beta", defaultValue = "1e-4", description = "convex-stack: group penalty on W2, >= 0 (default: ${DEFAULT-VALUE}).")
     double stackBeta;
 
-    @Option(names = "--warmup", description = "Linear learning-rate warm-up steps (default: 10 nonconvex, 0 convex-stack).")
+    @Option(names = "--warmup", description = "Linear learning-rate warm-up steps, >= 0 (default: 10 nonconvex, 0 convex-stack).")
     Integer warmup;
 
-    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate train/validation accuracy every K epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "1",
+            description = "Evaluate train/validation accuracy (one history.csv line) every K >= 1 epochs (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every K epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-every", defaultValue = "50",
+            description = "Checkpoint every K >= 1 epochs, and always at the end (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int checkpointEvery;
 
-    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%.")
+    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%%.")
     boolean noStopAtConvergence;
+
+    double dropout(String kind) {
+        return dropout != null ? dropout : (kind.equals("nonconvex") ? 0.2 : 0.0);
+    }
+
+    double weightDecay(String kind) {
+        return weightDecay != null ? weightDecay : (kind.equals("nonconvex") ? 1.0 : 1e-6);
+    }
+
+    int warmup(String kind) {
+        return warmup != null ? warmup : (kind.equals("nonconvex") ? 10 : 0);
+    }
+
+    /** Every check that can be made before any data is built or any file is written. */
+    void validate(String kind) {
+        if (width < 1) {
+            throw new IllegalArgumentException("--width = " + width + ": expected an integer >= 1");
+        }
+        if (layers < 1) {
+            throw new IllegalArgumentException("--layers = " + layers + ": expected an integer >= 1");
+        }
+        double d = dropout(kind);
+        if (!(d >= 0 && d < 1)) {
+            throw new IllegalArgumentException("--dropout = " + d + ": expected a probability in [0, 1)");
+        }
+        double w = weightDecay(kind);
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("--weight-decay = " + w + ": expected a finite number >= 0");
+        }
+        if (warmup(kind) < 0) {
+            throw new IllegalArgumentException("--warmup = " + warmup + ": expected an integer >= 0");
+        }
+        if (!(stackBeta >= 0) || Double.isInfinite(stackBeta)) {
+            throw new IllegalArgumentException("--stack-beta = " + stackBeta + ": expected a finite number >= 0");
+        }
+        Limits.count("--eval-every", evalEvery);
+        Limits.count("--checkpoint-every", checkpointEvery);
+    }
 }

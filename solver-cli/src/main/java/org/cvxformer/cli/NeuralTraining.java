@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.cvxformer.core.io.AtomicFiles;
@@ -19,21 +19,29 @@ import org.cvxformer.neural.Trainer;
 
 /**
  * Trains {@code nonconvex} (AdamW, Power et al. 2022 settings) or {@code convex-stack} (the seed
- * paper's multihead convex transformer, Adam) on a dataset bundle, with atomic checkpoints,
- * exact resume and a Ctrl-C hook that writes a final checkpoint and the history so far.
+ * paper's multihead convex transformer, Adam) on a dataset bundle, with verified checkpoints,
+ * exact resume and a Ctrl-C hook ({@link StopHook}) that lets the run write a final checkpoint
+ * and publish its folder before the JVM exits.
  */
 final class NeuralTraining {
-    final Model model;
-    final Trainer.Result result;
-    final double finalTrainAccuracy;
-    final double finalValAccuracy;
+    /** Test hook: when set, the trainer is asked to stop (as by Ctrl-C) once it has recorded this epoch. */
+    static volatile Integer stopAfterEpochForTests = null;
 
-    private NeuralTraining(Model model, Trainer.Result result) {
+    final Model model;
+    final Trainer trainer;
+    final String kind;
+    final int maxEpochs;
+    final double maxSeconds;
+    Trainer.Result result;
+    double finalTrainAccuracy = Double.NaN;
+    double finalValAccuracy = Double.NaN;
+
+    private NeuralTraining(String kind, Model model, Trainer trainer, int maxEpochs, double maxSeconds) {
+        this.kind = kind;
         this.model = model;
-        this.result = result;
-        List<Trainer.HistoryRow> h = result.history();
-        this.finalTrainAccuracy = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).trainAccuracy();
-        this.finalValAccuracy = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).valAccuracy();
+        this.trainer = trainer;
+        this.maxEpochs = maxEpochs;
+        this.maxSeconds = maxSeconds;
     }
 
     static boolean isNeural(String model) {
@@ -45,91 +53,72 @@ final class NeuralTraining {
     }
 
     static Model buildModel(String kind, DatasetBundle b, NeuralOptions o, long seed) {
-        boolean nonconvex = kind.equals("nonconvex");
-        double dropout = o.dropout != null ? o.dropout : (nonconvex ? 0.2 : 0.0);
+        o.validate(kind);
         NetConfig cfg = new NetConfig(b.data.vocabularySize(), b.data.sequenceLength(), o.width, o.layers,
-                b.data.numClasses(), dropout);
-        if (o.width < 1 || o.layers < 1) {
-            throw new IllegalArgumentException("--width " + o.width + " --layers " + o.layers + ": expected both >= 1");
-        }
-        if (nonconvex) {
+                b.data.numClasses(), o.dropout(kind));
+        if (kind.equals("nonconvex")) {
             return new NonconvexTransformer(cfg, seed);
-        }
-        if (!(o.stackBeta >= 0)) {
-            throw new IllegalArgumentException("--stack-beta = " + o.stackBeta + ": expected >= 0");
         }
         return new ConvexStack(cfg, o.stackBeta, ConvexStack.Penalty.GROUP, seed);
     }
 
     static Optimizer buildOptimizer(String kind, NeuralOptions o, double lr) {
-        if (!(lr > 0)) {
-            throw new IllegalArgumentException("--lr = " + lr + ": expected > 0");
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr = " + lr + ": expected a finite number > 0");
         }
         if (kind.equals("nonconvex")) {
-            return new AdamW(lr, 0.9, 0.98, 1e-8, o.weightDecay != null ? o.weightDecay : 1.0, o.warmup != null ? o.warmup : 10);
+            return new AdamW(lr, 0.9, 0.98, 1e-8, o.weightDecay(kind), o.warmup(kind));
         }
-        return new Adam(lr, 0.9, 0.999, 1e-8, o.weightDecay != null ? o.weightDecay : 1e-6, o.warmup != null ? o.warmup : 0);
+        return new Adam(lr, 0.9, 0.999, 1e-8, o.weightDecay(kind), o.warmup(kind));
     }
 
     /**
-     * Runs (or resumes, when {@code resume} and a checkpoint exists in {@code dir}) and writes
-     * {@code history.csv}, {@code accuracy.png}, {@code loss.png} and the spectral plots.
+     * Builds model, optimizer and trainer (no run folder yet).
+     *
+     * @param maxSeconds wall-clock budget of this session, {@code <= 0}: none
      */
-    static NeuralTraining run(String kind, DatasetBundle b, NeuralOptions o, int batch, double lr, int epochs,
-            double maxSeconds, long seed, Path dir, boolean resume, Progress progress) throws IOException {
+    static NeuralTraining prepare(String kind, DatasetBundle b, NeuralOptions o, int batch, double lr, int epochs,
+            double maxSeconds, long seed, Map<String, String> identity) {
         Model model = buildModel(kind, b, o, seed);
         Optimizer opt = buildOptimizer(kind, o, lr);
         int[] tr = b.split.trainIndices();
         int[] va = b.split.valIndices();
         Trainer.Data train = new Trainer.Data(b.data.tokensFlat(tr), b.data.labels(tr), tr.length);
         Trainer.Data val = new Trainer.Data(b.data.tokensFlat(va), b.data.labels(va), va.length);
-        if (batch < 1 || epochs < 0) {
-            throw new IllegalArgumentException("--batch " + batch + " --epochs " + epochs + ": expected batch >= 1, epochs >= 0");
-        }
-        Trainer.Config cfg = new Trainer.Config(batch, epochs, maxSeconds > 0 && Double.isFinite(maxSeconds) ? maxSeconds : 0,
+        Trainer.Config cfg = new Trainer.Config(batch, epochs, maxSeconds > 0 ? maxSeconds : 0,
                 o.evalEvery, o.checkpointEvery, 0.99, !o.noStopAtConvergence, seed);
-        Trainer trainer = new Trainer(model, opt, cfg, train, val, dir);
-        if (resume && !trainer.resume(dir)) {
-            throw new IllegalArgumentException("--resume " + dir + ": no checkpoint.bin there to resume from");
-        }
+        Trainer trainer = new Trainer(model, opt, cfg, train, val, null);
+        trainer.setIdentity(identity);
+        return new NeuralTraining(kind, model, trainer, epochs, maxSeconds);
+    }
+
+    /**
+     * Trains in {@code dir} (the staging folder) until a stopping rule fires, then writes
+     * {@code history.csv} (complete; it also grew line by line during the run), {@code accuracy.png},
+     * {@code loss.png} and the spectral plots.
+     */
+    void run(Path dir, String title, Progress progress, StopHook hook) throws IOException {
+        trainer.setDirectory(dir);
+        int first = trainer.epoch();
         trainer.setListener(row -> {
             if (progress != null) {
-                progress.update(row.epoch(), row.seconds(), Double.NaN, 0,
-                        String.format(Locale.ROOT, "epoch %d loss %.4f train %.3f val %.3f", row.epoch(), row.trainLoss(),
-                                row.trainAccuracy(), row.valAccuracy()));
+                progress.epoch(row.epoch(), maxEpochs, first, row.trainLoss(), row.trainAccuracy(), row.valAccuracy(), maxSeconds);
+            }
+            Integer stopAt = stopAfterEpochForTests;
+            if (stopAt != null && row.epoch() >= stopAt) {
+                trainer.requestStop();
             }
         });
-        // Ctrl-C: ask the trainer to stop at the end of the epoch, then wait for its final checkpoint.
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            trainer.requestStop();
-            try {
-                done.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cvxformer-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Trainer.Result result;
-        try {
-            result = trainer.run();
-            if (dir != null) {
-                AtomicFiles.writeString(dir.resolve("history.csv"), Trainer.historyCsv(result.history()));
-            }
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already shutting down (Ctrl-C): the hook is running and waits for us
-            }
+        hook.watch(trainer);
+        result = trainer.run();
+        AtomicFiles.writeString(dir.resolve(Trainer.HISTORY), Trainer.historyCsv(result.history()));
+        List<Trainer.HistoryRow> h = result.history();
+        if (!h.isEmpty()) {
+            finalTrainAccuracy = h.get(h.size() - 1).trainAccuracy();
+            finalValAccuracy = h.get(h.size() - 1).valAccuracy();
         }
-        NeuralTraining t = new NeuralTraining(model, result);
-        if (dir != null) {
-            t.writePlots(dir, b.operation.cliName() + " p=" + b.data.modulus() + " " + kind);
-            SpectrumCommand.drawSpectra(dir, b.operation.cliName() + " p=" + b.data.modulus() + " " + kind);
-        }
-        return t;
+        writePlots(dir, title);
+        SpectrumCommand.drawSpectra(dir, title);
     }
 
     void writePlots(Path dir, String title) throws IOException {
@@ -148,5 +137,51 @@ final class NeuralTraining {
                 List.of(new Plots.Line("train", ep, tr), new Plots.Line("validation", ep, va)));
         Plots.lines(dir.resolve("loss.png"), title + ": training loss (with penalty)", "epoch", "loss", true, true,
                 new ArrayList<>(List.of(new Plots.Line("train loss", ep, loss))));
+    }
+
+    /**
+     * Ctrl-C (SIGINT, a JVM shutdown hook): asks the trainer to stop at the end of its epoch, then
+     * holds the JVM until the command has written the final checkpoint, published the run folder
+     * and printed the resume command ({@link #close()}), for at most two minutes.
+     */
+    static final class StopHook implements AutoCloseable {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Thread thread;
+        private volatile Trainer trainer;
+        private volatile boolean fired;
+
+        StopHook() {
+            thread = new Thread(() -> {
+                fired = true;
+                Trainer t = trainer;
+                if (t == null) {
+                    return; // not training yet: nothing to save
+                }
+                t.requestStop();
+                try {
+                    done.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "cvxformer-stop");
+            Runtime.getRuntime().addShutdownHook(thread);
+        }
+
+        void watch(Trainer t) {
+            this.trainer = t;
+            if (fired) {
+                t.requestStop();
+            }
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(thread);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and now returns
+            }
+        }
     }
 }

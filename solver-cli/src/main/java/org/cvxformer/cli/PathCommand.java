@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
  * {@code screened_before_solve} reports how many there were.
  */
 @Command(name = "path", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Solve a warm-started regularisation path over beta and tabulate gap, sparsity and accuracy.",
+        description = {"Solve a warm-started regularisation path over beta and tabulate gap, sparsity and accuracy.", Limits.HELP},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every beta converged", "1:internal error", "2:bad input or usage",
+        exitCodeList = {"0:every beta converged", "1:internal error, or the machine failed (disk full, permission)", "2:bad input or usage",
             "3:some beta stopped at a limit first (all rows still written)"})
 public final class PathCommand implements Callable<Integer> {
     @Spec
@@ -62,21 +62,30 @@ public final class PathCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/path-<dataset>-p<P>-<model>).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace an --out that holds another run (the whole folder, once the path is complete).")
+    boolean overwrite;
+
     @Option(names = "--json", description = "Print the rows as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (!model.equals("convex") && !model.equals("convex-kernel")) {
+            throw new IllegalArgumentException("--model " + model + " does not apply to path (a regularisation path of the "
+                    + "convex model): expected convex or convex-kernel");
+        }
         String feats = TrainCommand.defaultFeatures(model);
+        if (model.equals("convex-kernel") && dataset.features != null && !dataset.features.equals("fastfood-cvx")) {
+            throw new IllegalArgumentException("--model convex-kernel uses fastfood-cvx features; for --features "
+                    + dataset.features + " use --model convex");
+        }
         for (Double r : ratios) {
             if (r == null || !(r > 0) || r.isInfinite()) {
                 throw new IllegalArgumentException("--betas holds " + r + ": every ratio must be a finite number > 0");
             }
         }
         Path dir = out != null ? out : Path.of("runs", "path-" + dataset.dataset + "-p" + dataset.p + "-" + model);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
-        }
+        RunFolder.check(dir, overwrite, "--out");
         SolverConfig config = solver.config().withHistoryEvery(1_000_000);
         Solver s = Solvers.byName(solver.solver);
         DatasetBundle b = DatasetBundle.build(dataset, feats);
@@ -117,35 +126,35 @@ public final class PathCommand implements Callable<Integer> {
             row.put("val_accuracy", t.valAccuracy);
             rows.add(row);
         }
-        Files.createDirectories(dir);
-        StringBuilder csv = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
-        for (Map<String, Object> row : rows) {
-            List<String> cells = new ArrayList<>();
-            row.values().forEach(v -> cells.add(String.valueOf(v)));
-            csv.append(String.join(",", cells)).append('\n');
-        }
-        AtomicFiles.writeString(dir.resolve("path.csv"), csv.toString());
-        int m = rows.size();
-        double[] x = new double[m];
-        double[] tr = new double[m];
-        double[] va = new double[m];
-        double[] act = new double[m];
-        for (int q = 0; q < m; q++) {
-            x[q] = (double) rows.get(q).get("beta_ratio");
-            tr[q] = (double) rows.get(q).get("train_accuracy");
-            va[q] = (double) rows.get(q).get("val_accuracy");
-            act[q] = ((Number) rows.get(q).get("active_groups")).doubleValue() / base.groupCount();
-        }
-        Plots.lines(dir.resolve("path.png"), dataset.dataset + " p=" + dataset.p + " " + model + ": regularisation path",
-                "beta / beta_max", "fraction", true, false,
-                List.of(new Plots.Line("train accuracy", x, tr), new Plots.Line("validation accuracy", x, va),
-                        new Plots.Line("active groups / all groups", x, act)));
-        Manifest man = new Manifest("path", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
-                .param("model", model).param("loss", loss).param("betas", sorted).param("beta_max", betaMax)
-                .param("solver", s.name()).param("tol", config.tolerance()).put("data", b.provenance());
-        Reports.writeJson(dir.resolve("manifest.json"), man.toMap());
-        Reports.writeJson(dir.resolve("path.json"), rows);
-
+        Path published = RunFolder.write(dir, run -> {
+            StringBuilder csv = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+            for (Map<String, Object> row : rows) {
+                List<String> cells = new ArrayList<>();
+                row.values().forEach(v -> cells.add(String.valueOf(v)));
+                csv.append(String.join(",", cells)).append('\n');
+            }
+            AtomicFiles.writeString(run.file("path.csv"), csv.toString());
+            int m = rows.size();
+            double[] x = new double[m];
+            double[] tr = new double[m];
+            double[] va = new double[m];
+            double[] act = new double[m];
+            for (int q = 0; q < m; q++) {
+                x[q] = (double) rows.get(q).get("beta_ratio");
+                tr[q] = (double) rows.get(q).get("train_accuracy");
+                va[q] = (double) rows.get(q).get("val_accuracy");
+                act[q] = ((Number) rows.get(q).get("active_groups")).doubleValue() / base.groupCount();
+            }
+            Plots.lines(run.file("path.png"), dataset.dataset + " p=" + dataset.p + " " + model + ": regularisation path",
+                    "beta / beta_max", "fraction", true, false,
+                    List.of(new Plots.Line("train accuracy", x, tr), new Plots.Line("validation accuracy", x, va),
+                            new Plots.Line("active groups / all groups", x, act)));
+            Manifest man = new Manifest("path", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
+                    .param("model", model).param("loss", loss).param("betas", sorted).param("beta_max", betaMax)
+                    .param("solver", s.name()).param("tol", config.tolerance()).put("data", b.provenance());
+            Reports.writeJson(run.file("manifest.json"), man.toMap());
+            Reports.writeJson(run.file("path.json"), rows);
+        });
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
             pw.println(Reports.toJson(rows));
@@ -160,7 +169,7 @@ public final class PathCommand implements Callable<Integer> {
             }
             pw.println("screened = groups proven zero before the solve by the sequential GAP safe rule, of "
                     + base.groupCount() + " groups");
-            pw.println("wrote " + dir + ": path.csv path.json path.png manifest.json");
+            pw.println("wrote " + published + ": path.csv path.json path.png manifest.json");
         }
         pw.flush();
         return allConverged ? Main.OK : Main.NOT_CONVERGED;

@@ -33,6 +33,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * values.
  */
 final class Plots {
+    static {
+        // ImageIO's default file cache registers a JVM shutdown hook per stream, which fails once a
+        // Ctrl-C shutdown has begun; the final plots of an interrupted run are written then. PNGs
+        // of this size need no disk cache.
+        javax.imageio.ImageIO.setUseCache(false);
+    }
+
     static final int WIDTH = 900;
     static final int HEIGHT = 560;
     /** The most legend entries a plot shows; more lines are drawn on a colour scale. */

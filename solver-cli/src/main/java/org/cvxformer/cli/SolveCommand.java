@@ -1,7 +1,7 @@
 package org.cvxformer.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.solver.Solver;
@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
  * its certificate. Everything is validated before anything is written to {@code --out}.
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Solve the convex primal (math.md section 2) for X.npy, y.npy and print its certificate.",
+        description = {"Solve the convex primal (math.md section 2) for X.npy, y.npy and print its certificate.", Limits.HELP},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converged (relative gap <= --tol)", "1:internal error", "2:bad input or usage",
+        exitCodeList = {"0:converged (relative gap <= --tol)", "1:internal error, or the machine failed (disk full, permission)", "2:bad input or usage",
             "3:stopped at --max-iter/--max-seconds first (results still written, converged: false)"})
 public final class SolveCommand implements Callable<Integer> {
     @Spec
@@ -37,25 +37,27 @@ public final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        output.checkWritable();
+        output.checkWritable(problem.x, problem.y);
         SolverConfig config = solver.config();
         Solver s = Solvers.byName(solver.solver);
         Problem pb = problem.load();
 
         SolverResult r = s.solve(pb, config);
         PrintWriter out = spec.commandLine().getOut();
+        Path published = null;
         if (output.out != null) {
-            Files.createDirectories(output.out);
-            Reports.writeZ(output.out.resolve("Z.npy"), pb, r.z());
-            Reports.writeJson(output.out.resolve("certificate.json"), Reports.certificateJson(pb, r));
-            Reports.writeHistory(output.out.resolve("history.csv"), r.history());
             Manifest m = new Manifest("solve", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
                     .param("loss", pb.loss().name()).param("beta", pb.beta()).param("beta_max", pb.betaMax())
                     .param("solver", s.name()).param("tol", config.tolerance())
                     .param("max_iter", config.maxIterations()).param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
                     .param("classes", pb.classes())
                     .input("x", problem.x).input("y", problem.y);
-            Reports.writeJson(output.out.resolve("manifest.json"), m.toMap());
+            published = RunFolder.write(output.out, run -> {
+                Reports.writeZ(run.file("Z.npy"), pb, r.z());
+                Reports.writeJson(run.file("certificate.json"), Reports.certificateJson(pb, r));
+                Reports.writeHistory(run.file("history.csv"), r.history());
+                Reports.writeJson(run.file("manifest.json"), m.toMap());
+            });
         }
         if (output.json) {
             out.println(Reports.toJson(Reports.certificateJson(pb, r)));
@@ -63,7 +65,7 @@ public final class SolveCommand implements Callable<Integer> {
         } else {
             Reports.printTable(out, pb, r);
             if (output.out != null) {
-                out.println("wrote        " + output.out.resolve("Z.npy") + ", certificate.json, history.csv, manifest.json");
+                out.println("wrote        " + published + ": Z.npy, certificate.json, history.csv, manifest.json");
                 out.flush();
             }
         }

@@ -15,11 +15,12 @@ public final class SolverOptions {
     double tolerance;
 
     @Option(names = "--max-iter", defaultValue = "100000", paramLabel = "K",
-            description = "Iteration limit (default: ${DEFAULT-VALUE}); exit code 3 if reached first.")
+            description = "Iteration limit >= 1 (default: ${DEFAULT-VALUE}; " + Limits.RULE + "); exit code 3 if reached first.")
     int maxIterations;
 
     @Option(names = "--max-seconds", paramLabel = "S",
-            description = "Wall-clock limit for the solver in seconds (default: none); exit code 3 if reached first.")
+            description = "Wall-clock limit in seconds, > 0 (default: none; " + Limits.RULE + "); exit code 3 if a solver "
+                    + "reaches it first. Neural training: the budget of this session (a --resume gets a fresh one).")
     Double maxSeconds;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -29,14 +30,11 @@ public final class SolverOptions {
     /** The solver configuration these options describe. */
     SolverConfig config() {
         if (threads != null) {
-            Parallel.setThreads(threads);
+            Parallel.setThreads(Limits.count("--threads", threads));
         }
-        SolverConfig c = SolverConfig.defaults().withTolerance(tolerance).withMaxIterations(maxIterations);
+        SolverConfig c = SolverConfig.defaults().withTolerance(tolerance).withMaxIterations(Limits.count("--max-iter", maxIterations));
         if (maxSeconds != null) {
-            if (!(maxSeconds > 0)) {
-                throw new IllegalArgumentException("--max-seconds = " + maxSeconds + ": expected a number > 0");
-            }
-            c = c.withMaxSeconds(maxSeconds);
+            c = c.withMaxSeconds(Limits.seconds("--max-seconds", maxSeconds));
         }
         return c;
     }

@@ -1,13 +1,18 @@
 package org.cvxformer.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
@@ -15,21 +20,34 @@ import org.cvxformer.core.solver.ProximalAdam;
 import org.cvxformer.core.solver.Solver;
 import org.cvxformer.core.solver.SolverConfig;
 import org.cvxformer.core.solver.Solvers;
+import org.cvxformer.neural.Trainer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code cvxformer train}: the convex model of math.md section 8 on an algorithmic dataset,
- * solved to a certified gap, with train/validation accuracy, plots and a manifest.
+ * solved to a certified gap, with train/validation accuracy, plots and a manifest; or a neural
+ * model ({@code nonconvex}, {@code convex-stack}) trained with verified checkpoints and exact
+ * resume.
+ *
+ * <p>Every option is honoured or refused: {@link OptionRules#TRAIN} says which options apply to
+ * which model, and one that does not apply is refused before any work. The run folder is staged
+ * and published whole ({@link RunFolder}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Train the convex model (math.md section 8) on a dataset to a certified duality gap.",
+        description = {"Train the convex model (math.md section 8) on a dataset to a certified duality gap, or a neural "
+                + "model (nonconvex, convex-stack) with checkpoints.",
+            "An option that does not apply to the chosen --model (or --optimizer) is refused. " + Limits.HELP,
+            "The run folder is written beside --out as .NAME.partial-PID and renamed to --out when complete; an --out "
+                + "that holds files is refused unless --overwrite."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converged", "1:internal error", "2:bad input or usage",
+        exitCodeList = {"0:converged / finished", "1:internal error, or the machine failed (disk full, permission)",
+            "2:bad input or usage (nothing written)",
             "3:stopped at a limit first (results still written, converged: false)"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -39,11 +57,11 @@ public final class TrainCommand implements Callable<Integer> {
     DatasetOptions dataset;
 
     @Option(names = "--model", defaultValue = "convex", paramLabel = "MODEL",
-            description = "convex (any --features) or convex-kernel (fastfood-cvx features, the seed paper's defaults) "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "convex (any --features), convex-kernel (fastfood-cvx features, the seed paper's defaults), "
+                    + "nonconvex or convex-stack (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--loss", defaultValue = "softmax", description = "softmax or squared (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "softmax", description = "Convex models: softmax or squared (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -53,44 +71,53 @@ public final class TrainCommand implements Callable<Integer> {
     SolverOptions solver;
 
     @Option(names = "--history-every", defaultValue = "10", paramLabel = "K",
-            description = "Record iteration, gap and train/validation accuracy every K iterations (default: ${DEFAULT-VALUE}).")
+            description = "Convex models: record iteration, gap and train/validation accuracy every K >= 1 iterations "
+                    + "(default: ${DEFAULT-VALUE}).")
     int historyEvery;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<dataset>-p<P>-<model>).")
     Path out;
 
-    @Option(names = "--no-progress", description = "Never draw the progress bar.")
+    @Option(names = "--overwrite", description = "Replace an --out that holds another run (the whole folder, once the new run is complete).")
+    boolean overwrite;
+
+    @Option(names = "--no-progress", description = "No progress on stderr (by default: a bar on a terminal, otherwise "
+            + "one plain line every few seconds).")
     boolean noProgress;
 
     @Option(names = "--json", description = "Print the run summary as JSON.")
     boolean json;
 
     @Option(names = "--optimizer", defaultValue = "solver", paramLabel = "OPT",
-            description = "solver (the certified solver, default) or adam (the seed paper's minibatch Adam with a "
-                    + "proximal step, certified every --certify-every epochs and compared with the solver).")
+            description = "Convex models: solver (the certified solver, default) or adam (the seed paper's minibatch Adam "
+                    + "with a proximal step, certified every --certify-every epochs and compared with the solver).")
     String optimizer;
 
-    @Option(names = "--batch", description = "Batch size: Adam and convex-stack 32, nonconvex 512 (the seed paper used 32).")
+    @Option(names = "--batch", description = "Batch size >= 1 (--optimizer adam, convex-stack: 32; nonconvex: 512).")
     Integer batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate > 0 of Adam/AdamW (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--epochs", defaultValue = "100", description = "Adam epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "100", description = "Epoch budget >= 1 of --optimizer adam, nonconvex, "
+            + "convex-stack (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int epochs;
 
-    @Option(names = "--certify-every", defaultValue = "1", description = "Certify Adam's iterate every E epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--certify-every", defaultValue = "1", description = "--optimizer adam: certify the iterate every E >= 1 "
+            + "epochs (default: ${DEFAULT-VALUE}).")
     int certifyEvery;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     NeuralOptions neural;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue a nonconvex/convex-stack run from its last checkpoint (same settings; --epochs and "
-                    + "--max-seconds may be raised).")
+            description = "Continue a nonconvex/convex-stack run from its verified checkpoint with the recorded settings. "
+                    + "Only --epochs (not below the recorded budget), --max-seconds (the budget of this session; without "
+                    + "it the session has no time limit), --threads, --checkpoint-every, --no-progress and --json may be "
+                    + "given; the changes are printed and recorded in manifest.json (\"resumes\").")
     Path resume;
 
     static String defaultFeatures(String model) {
@@ -98,42 +125,65 @@ public final class TrainCommand implements Callable<Integer> {
             case "convex" -> "onehot";
             case "convex-kernel" -> "fastfood-cvx";
             default -> throw new IllegalArgumentException("--model " + model
-                    + " is unknown: expected convex, convex-kernel, nonconvex or convex-stack");
+                    + " is unknown here: expected convex or convex-kernel");
         };
     }
 
     @Override
     public Integer call() throws Exception {
+        ParseResult pr = spec.commandLine().getParseResult();
         if (resume != null) {
-            return resumeRun();
+            return resumeRun(pr);
+        }
+        OptionRules.Mode mode = OptionRules.Mode.of(model, optimizer);
+        OptionRules.refuseInapplicable(pr, OptionRules.TRAIN, mode);
+        checkLimits();
+        Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
+        if (!overwrite && Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
+            throw new IllegalArgumentException("--out " + dir + " holds a run with a checkpoint: continue it with --resume "
+                    + dir + ", choose another --out, or pass --overwrite to replace it");
+        }
+        RunFolder.check(dir, overwrite, "--out");
+        if (NeuralTraining.isNeural(model)) {
+            return startNeural(dir);
+        }
+        return convex(mode, dir);
+    }
+
+    /** The 0 rule and ranges, before any data is built. */
+    private void checkLimits() {
+        Limits.count("--epochs", epochs);
+        Limits.count("--history-every", historyEvery);
+        Limits.count("--certify-every", certifyEvery);
+        if (batch != null && batch < 1) {
+            throw new IllegalArgumentException("--batch = " + batch + ": expected a batch size >= 1");
+        }
+        if (solver.maxSeconds != null) {
+            Limits.seconds("--max-seconds", solver.maxSeconds);
+        }
+        Limits.count("--max-iter", solver.maxIterations);
+        if (solver.threads != null) {
+            Limits.count("--threads", solver.threads);
         }
         if (NeuralTraining.isNeural(model)) {
-            return callNeural(false);
+            neural.validate(model);
+            NeuralTraining.buildOptimizer(model, neural, lr);
+        } else if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr = " + lr + ": expected a finite number > 0");
         }
+    }
+
+    private Integer convex(OptionRules.Mode mode, Path dir) throws Exception {
         String feats = defaultFeatures(model);
         if (model.equals("convex-kernel") && dataset.features != null && !dataset.features.equals("fastfood-cvx")) {
             throw new IllegalArgumentException("--model convex-kernel uses fastfood-cvx features; for --features "
                     + dataset.features + " use --model convex");
         }
-        if (historyEvery < 1) {
-            throw new IllegalArgumentException("--history-every = " + historyEvery + ": expected >= 1");
-        }
-        Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
-        }
+        boolean adam = mode == OptionRules.Mode.ADAM;
         SolverConfig config = solver.config().withHistoryEvery(historyEvery);
-        boolean adam = switch (optimizer) {
-            case "solver" -> false;
-            case "adam" -> true;
-            default -> throw new IllegalArgumentException("--optimizer " + optimizer + " is unknown: expected solver or adam");
-        };
         int batch = this.batch != null ? this.batch : 32;
         ProximalAdam.Settings adamSettings = ProximalAdam.Settings.defaults().withLearningRate(lr).withBatchSize(batch)
                 .withCertifyEvery(certifyEvery).withSeed(seed);
-        if (adam && epochs < 1) {
-            throw new IllegalArgumentException("--epochs = " + epochs + ": expected >= 1");
-        }
         Solver s = adam ? new ProximalAdam(adamSettings) : Solvers.byName(solver.solver);
         SolverConfig runConfig = adam ? config.withMaxIterations(epochs) : config;
         Loss l = Loss.byName(loss);
@@ -141,36 +191,20 @@ public final class TrainCommand implements Callable<Integer> {
         Problem base = new Problem(b.trainDesign, b.trainTargets, l, 1.0);
         ProblemOptions.BetaOptions bo = beta != null ? beta : defaultBeta();
         Problem pb = base.withBeta(bo.resolve(base.betaMax()));
+        PrintWriter err = spec.commandLine().getErr();
 
         ConvexTraining t;
-        try (Progress progress = new Progress("train " + model, !noProgress)) {
+        try (Progress progress = new Progress("train " + model, !noProgress, err)) {
             t = ConvexTraining.run(b, pb, s, runConfig, progress, 5);
         }
         // With Adam, the certified solver runs too, on the same problem, for the comparison figure.
         ConvexTraining reference = null;
         if (adam) {
             Solver ref = Solvers.byName(solver.solver);
-            try (Progress progress = new Progress("reference " + ref.name(), !noProgress)) {
+            try (Progress progress = new Progress("reference " + ref.name(), !noProgress, err)) {
                 reference = ConvexTraining.run(b, pb, ref, config.withHistoryEvery(1), progress);
             }
         }
-        Files.createDirectories(dir);
-        Reports.writeZ(dir.resolve("Z.npy"), pb, t.result.z());
-        Map<String, Object> cert = Reports.certificateJson(pb, t.result);
-        Reports.writeJson(dir.resolve("certificate.json"), cert);
-        t.writeHistory(dir.resolve("history.csv"));
-        String title = dataset.dataset + " p=" + dataset.p + " " + model;
-        t.writePlots(dir, title, pb);
-        t.writeSpectra(dir);
-        SpectrumCommand.drawSpectra(dir, title);
-        List<Plots.Line> gapLines = new ArrayList<>();
-        gapLines.add(t.gapVersusTime(adam ? "adam (lr " + lr + ", batch " + batch + ")" : t.result.solver()));
-        if (reference != null) {
-            reference.writeHistory(dir.resolve("solver_history.csv"));
-            gapLines.add(reference.gapVersusTime(reference.result.solver() + " (certified solver)"));
-        }
-        Plots.lines(dir.resolve("gap_vs_time.png"), title + ": certified relative gap against wall-clock time",
-                "seconds", "relative gap (P - D) / P", false, true, gapLines);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model);
         summary.put("train_accuracy", t.trainAccuracy);
@@ -193,7 +227,6 @@ public final class TrainCommand implements Callable<Integer> {
             summary.put("objective_difference_to_solver", t.result.certificate().primal() - reference.result.certificate().primal());
         }
         summary.put("data", b.provenance());
-        Reports.writeJson(dir.resolve("summary.json"), summary);
         Manifest m = new Manifest("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
                 .param("model", model).param("loss", l.name()).param("beta", pb.beta()).param("beta_max", pb.betaMax())
                 .param("beta_ratio", pb.beta() / pb.betaMax()).param("solver", s.name())
@@ -204,7 +237,27 @@ public final class TrainCommand implements Callable<Integer> {
             m.param("adam", Map.of("lr", lr, "batch", batch, "epochs", epochs, "certify_every", certifyEvery, "seed", seed,
                     "beta1", adamSettings.beta1(), "beta2", adamSettings.beta2(), "epsilon", adamSettings.epsilon()));
         }
-        Reports.writeJson(dir.resolve("manifest.json"), m.toMap());
+        String title = dataset.dataset + " p=" + dataset.p + " " + model;
+        ConvexTraining ref = reference;
+        Path published = RunFolder.write(dir, run -> {
+            Path d = run.dir();
+            Reports.writeZ(run.file("Z.npy"), pb, t.result.z());
+            Reports.writeJson(run.file("certificate.json"), Reports.certificateJson(pb, t.result));
+            t.writeHistory(run.file("history.csv"));
+            t.writePlots(d, title, pb);
+            t.writeSpectra(d);
+            SpectrumCommand.drawSpectra(d, title);
+            List<Plots.Line> gapLines = new ArrayList<>();
+            gapLines.add(t.gapVersusTime(adam ? "adam (lr " + lr + ", batch " + batch + ")" : t.result.solver()));
+            if (ref != null) {
+                ref.writeHistory(run.file("solver_history.csv"));
+                gapLines.add(ref.gapVersusTime(ref.result.solver() + " (certified solver)"));
+            }
+            Plots.lines(run.file("gap_vs_time.png"), title + ": certified relative gap against wall-clock time",
+                    "seconds", "relative gap (P - D) / P", false, true, gapLines);
+            Reports.writeJson(run.file("summary.json"), summary);
+            Reports.writeJson(run.file("manifest.json"), m.toMap());
+        });
 
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
@@ -214,13 +267,13 @@ public final class TrainCommand implements Callable<Integer> {
             pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (%d train / %d validation examples)%n",
                     t.trainAccuracy, t.valAccuracy, b.split.trainSize(), b.split.valSize());
             pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json certificate.json history.csv Z.npy "
-                    + "gap.png accuracy.png row_norms.png gap_vs_time.png%n", dir);
+                    + "gap.png accuracy.png row_norms.png gap_vs_time.png%n", published);
         }
         pw.flush();
         if (!t.result.converged()) {
-            spec.commandLine().getErr().println("cvxformer: not converged: " + t.result.status() + ": " + t.result.message()
+            err.println("cvxformer: not converged: " + t.result.status() + ": " + t.result.message()
                     + " (the reported gap is still a valid bound)");
-            spec.commandLine().getErr().flush();
+            err.flush();
             return Main.NOT_CONVERGED;
         }
         return Main.OK;
@@ -232,122 +285,184 @@ public final class TrainCommand implements Callable<Integer> {
         return bo;
     }
 
-    /** nonconvex or convex-stack: minibatch training with checkpoints (issue: the nonconvex baseline). */
-    Integer callNeural(boolean resuming) throws Exception {
-        if (dataset.features != null) {
-            throw new IllegalArgumentException("--features applies to the convex block; " + model + " learns its own embeddings");
-        }
-        if (optimizer.equals("adam") && !resuming) {
-            throw new IllegalArgumentException("--optimizer applies to --model convex; " + model + " has its own optimizer");
-        }
-        Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " exists and is not a directory");
-        }
-        int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
-        double maxSec = solver.maxSeconds != null ? solver.maxSeconds : 0;
-        DatasetBundle bundle = DatasetBundle.build(dataset, "onehot", "equation");
-        if (solver.threads != null) {
-            org.cvxformer.core.linalg.Parallel.setThreads(solver.threads);
-        }
-        // validate everything that can be validated before creating the run directory
-        NeuralTraining.buildOptimizer(model, neural, lr);
-        if (!resuming && Files.exists(dir.resolve(org.cvxformer.neural.Trainer.CHECKPOINT))) {
-            throw new IllegalArgumentException(dir + " already holds a checkpoint: use --resume " + dir + " or another --out");
-        }
-        Files.createDirectories(dir);
+    /** The neural settings as recorded in the manifest (resolved defaults included). */
+    private Map<String, Object> neuralParameters(int b) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
         params.put("width", neural.width);
         params.put("layers", neural.layers);
-        params.put("dropout", neural.dropout);
-        params.put("weight_decay", neural.weightDecay);
-        params.put("stack_beta", neural.stackBeta);
+        params.put("dropout", neural.dropout(model));
+        params.put("weight_decay", neural.weightDecay(model));
+        params.put("warmup", neural.warmup(model));
+        if (model.equals("convex-stack")) {
+            params.put("stack_beta", neural.stackBeta);
+        }
         params.put("lr", lr);
         params.put("batch", b);
-        params.put("epochs", epochs);
-        params.put("max_seconds", maxSec > 0 ? maxSec : null);
         params.put("seed", seed);
+        params.put("eval_every", neural.evalEvery);
+        params.put("stop_at_convergence", !neural.noStopAtConvergence);
+        return params;
+    }
+
+    /**
+     * What a checkpoint must belong to: every setting that changes the result, the data and a
+     * hash of the split (not the epoch or time budget, threads or checkpoint frequency).
+     */
+    static Map<String, String> identity(Map<String, Object> params, DatasetBundle b) {
+        Map<String, String> id = new TreeMap<>();
+        params.forEach((k, v) -> id.put(k, String.valueOf(v)));
+        b.provenance().forEach((k, v) -> id.put("data." + k, String.valueOf(v)));
+        id.put("data.split_sha256", splitHash(b));
+        return id;
+    }
+
+    /** SHA-256 of the train indices then the validation indices (big-endian ints). */
+    static String splitHash(DatasetBundle b) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (int[] idx : List.of(b.split.trainIndices(), b.split.valIndices())) {
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(4 * idx.length);
+                for (int i : idx) {
+                    bb.putInt(i);
+                }
+                md.update(bb.array());
+                md.update((byte) '|');
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** nonconvex or convex-stack, a fresh run: staged in .DIR.partial-PID, published at the end. */
+    private Integer startNeural(Path dir) throws Exception {
+        int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
+        DatasetBundle bundle = DatasetBundle.build(dataset, "onehot", "equation");
+        if (solver.threads != null) {
+            org.cvxformer.core.linalg.Parallel.setThreads(solver.threads);
+        }
+        Map<String, Object> params = neuralParameters(b);
+        Map<String, String> id = identity(params, bundle);
+        NeuralTraining t = NeuralTraining.prepare(model, bundle, neural, b, lr, epochs, maxSecondsOrZero(), seed, id);
         Manifest m = new Manifest("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))
                 .put("data", bundle.provenance());
         params.forEach(m::param);
-        if (!resuming) {
-            Reports.writeJson(dir.resolve("manifest.json"), m.toMap());
+        m.param("epochs", epochs);
+        m.param("checkpoint_every", neural.checkpointEvery);
+        m.param("max_seconds", solver.maxSeconds);
+        m.put("identity", id);
+        m.put("resumes", new ArrayList<>());
+        try (NeuralTraining.StopHook hook = new NeuralTraining.StopHook(); RunFolder run = RunFolder.create(dir)) {
+            Map<String, Object> manifest = m.toMap();
+            return trainAndPublish(t, run, bundle, params, manifest, null, hook);
         }
-        NeuralTraining t;
-        try (Progress progress = new Progress("train " + model, !noProgress)) {
-            t = NeuralTraining.run(model, bundle, neural, b, lr, epochs, maxSec, seed, dir, resuming, progress);
-        }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", model);
-        summary.put("parameters", t.model.parameterCount());
-        summary.put("epochs", t.result.epochs());
-        summary.put("stop_reason", t.result.reason().name());
-        summary.put("converged_epoch", t.result.convergedEpoch() < 0 ? null : t.result.convergedEpoch());
-        summary.put("seconds", t.result.seconds());
-        summary.put("seconds_per_epoch", t.result.epochs() > 0 ? t.result.seconds() / t.result.epochs() : null);
-        summary.put("train_accuracy", t.finalTrainAccuracy);
-        summary.put("val_accuracy", t.finalValAccuracy);
-        summary.put("data", bundle.provenance());
-        summary.put("settings", params);
-        Reports.writeJson(dir.resolve("summary.json"), summary);
-        PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            pw.println(Reports.toJson(summary));
-        } else {
-            pw.printf(Locale.ROOT, "model        %s, %d parameters, %s%n", model, t.model.parameterCount(), params);
-            pw.printf(Locale.ROOT, "stopped      %s after %d epochs, %.1f s (%.3f s/epoch)%n", t.result.reason(),
-                    t.result.epochs(), t.result.seconds(), t.result.epochs() > 0 ? t.result.seconds() / t.result.epochs() : 0.0);
-            pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (99%% validation first reached at epoch %s)%n",
-                    t.finalTrainAccuracy, t.finalValAccuracy, t.result.convergedEpoch() < 0 ? "-" : t.result.convergedEpoch());
-            pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json history.csv checkpoint.bin spectra/ accuracy.png "
-                    + "loss.png spectrum_rank.png spectrum_values.png%n", dir);
-        }
-        pw.flush();
-        return Main.OK;
     }
 
-    /** {@code --resume DIR}: rebuild the run's settings from its manifest and continue from the checkpoint. */
-    Integer resumeRun() throws Exception {
-        Path mf = resume.resolve("manifest.json");
-        if (!Files.exists(mf) || !Files.exists(resume.resolve(org.cvxformer.neural.Trainer.CHECKPOINT))) {
-            throw new IllegalArgumentException("--resume " + resume + ": expected a run directory with manifest.json and "
+    private double maxSecondsOrZero() {
+        return solver.maxSeconds != null ? solver.maxSeconds : 0;
+    }
+
+    /** Trains in the staging folder, writes summary and manifest, publishes, reports (and says how to resume if stopped). */
+    private Integer trainAndPublish(NeuralTraining t, RunFolder run, DatasetBundle bundle, Map<String, Object> params,
+            Map<String, Object> manifest, String resumedNote, NeuralTraining.StopHook hook) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String title = bundle.operation.cliName() + " p=" + bundle.data.modulus() + " " + model;
+        try {
+            Reports.writeJson(run.file("manifest.json"), manifest);
+            try (Progress progress = new Progress("train " + model, !noProgress, err)) {
+                progress.line("history grows in " + run.dir().resolve(Trainer.HISTORY) + " (tail -f it); the run is "
+                        + "published as " + run.target() + " when it ends");
+                t.run(run.dir(), title, progress, hook);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("model", model);
+            summary.put("parameters", t.model.parameterCount());
+            summary.put("epochs", t.result.epochs());
+            summary.put("stop_reason", t.result.reason().name());
+            summary.put("converged_epoch", t.result.convergedEpoch() < 0 ? null : t.result.convergedEpoch());
+            summary.put("seconds", t.result.seconds());
+            summary.put("seconds_per_epoch", t.result.epochs() > 0 ? t.result.seconds() / t.result.epochs() : null);
+            summary.put("train_accuracy", t.finalTrainAccuracy);
+            summary.put("val_accuracy", t.finalValAccuracy);
+            summary.put("data", bundle.provenance());
+            summary.put("settings", params);
+            if (resumedNote != null && manifest.get("resumes") instanceof List<?> rs && !rs.isEmpty()) {
+                summary.put("resumed", rs.get(rs.size() - 1)); // what this session changed, also with --json
+            }
+            Reports.writeJson(run.file("summary.json"), summary);
+            Reports.writeJson(run.file("manifest.json"), manifest);
+            run.publish();
+            PrintWriter pw = spec.commandLine().getOut();
+            if (json) {
+                pw.println(Reports.toJson(summary));
+            } else {
+                if (resumedNote != null) {
+                    pw.println(resumedNote);
+                }
+                pw.printf(Locale.ROOT, "model        %s, %d parameters, %s%n", model, t.model.parameterCount(), params);
+                pw.printf(Locale.ROOT, "stopped      %s after %d epochs, %.1f s (%.3f s/epoch)%n", t.result.reason(),
+                        t.result.epochs(), t.result.seconds(), t.result.epochs() > 0 ? t.result.seconds() / t.result.epochs() : 0.0);
+                pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (99%% validation first reached at epoch %s)%n",
+                        t.finalTrainAccuracy, t.finalValAccuracy, t.result.convergedEpoch() < 0 ? "-" : t.result.convergedEpoch());
+                pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json history.csv checkpoint.bin spectra/ accuracy.png "
+                        + "loss.png spectrum_rank.png spectrum_values.png%n", run.target());
+            }
+            pw.flush();
+            if (t.result.reason() == Trainer.StopReason.REQUESTED) {
+                err.println("cvxformer: interrupted at epoch " + t.result.epochs() + ": the final checkpoint is "
+                        + run.target().resolve(Trainer.CHECKPOINT) + "; resume with: cvxformer train --resume " + run.target()
+                        + (t.maxEpochs > t.result.epochs() ? "" : " --epochs " + (t.maxEpochs + 1)));
+                err.flush();
+            }
+            return Main.OK;
+        } catch (java.io.IOException e) {
+            throw run.failure(e);
+        }
+    }
+
+    /**
+     * {@code --resume DIR}: the recorded settings (manifest.json's argv), verified against the
+     * checkpoint's identity, with only the options of {@link OptionRules#RESUMABLE} changed; the
+     * run is copied into a staging folder, continued there and swapped in by rename.
+     */
+    private Integer resumeRun(ParseResult pr) throws Exception {
+        OptionRules.refuseOutside(pr, OptionRules.RESUMABLE, "cannot be given with --resume: a resumed run keeps the "
+                + "settings it was started with (" + resume.resolve("manifest.json") + "); only --epochs, --max-seconds, "
+                + "--threads, --checkpoint-every and progress options may change; start a new run with another --out instead");
+        Path source = resume.toAbsolutePath().normalize();
+        Path partialOf = RunFolder.publishedNameOf(source);
+        Path target = partialOf != null ? partialOf : source;
+        Path mf = source.resolve("manifest.json");
+        if (!Files.isDirectory(source) || !Files.exists(mf)) {
+            throw new IllegalArgumentException("--resume " + resume + ": expected a run folder with manifest.json and "
                     + "checkpoint.bin (written by train --model nonconvex|convex-stack)");
         }
-        com.fasterxml.jackson.databind.JsonNode argv = Reports.JSON.readTree(mf.toFile()).get("argv");
+        Map<String, Object> manifest = Reports.JSON.readValue(mf.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recorded = (Map<String, Object>) manifest.get("parameters");
+        Object recModel = recorded == null ? null : recorded.get("model");
+        if (!"train".equals(manifest.get("command")) || recModel == null || !NeuralTraining.isNeural(recModel.toString())) {
+            throw new IllegalArgumentException("--resume applies to nonconvex and convex-stack runs; " + resume + " is "
+                    + (recModel == null ? "not a train run" : "a " + recModel + " run (re-run it: the convex solve is "
+                    + "deterministic and certified)"));
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> argv = (List<Object>) manifest.get("argv");
         List<String> args = new ArrayList<>();
         for (int q = 0; q < argv.size(); q++) {
-            String a = argv.get(q).asText();
+            String a = argv.get(q).toString();
             if (q == 0 && a.equals("train")) {
                 continue; // the recorded command line starts at the top-level command
             }
-            if (a.equals("--out") || a.equals("--resume") || a.equals("--epochs") || a.equals("--max-seconds")) {
-                q++; // these come from the resume call
+            if (a.equals("--out")) {
+                q++;
                 continue;
             }
-            if (a.startsWith("--out=") || a.startsWith("--epochs=") || a.startsWith("--max-seconds=")) {
+            if (a.startsWith("--out=") || a.equals("--overwrite") || a.equals("--no-progress") || a.equals("--json")) {
                 continue;
             }
             args.add(a);
-        }
-        com.fasterxml.jackson.databind.JsonNode p = Reports.JSON.readTree(mf.toFile()).get("parameters");
-        var pr = spec.commandLine().getParseResult();
-        args.add("--epochs");
-        args.add(pr.hasMatchedOption("--epochs") ? Integer.toString(epochs) : p.get("epochs").asText());
-        if (pr.hasMatchedOption("--max-seconds")) {
-            args.add("--max-seconds");
-            args.add(Double.toString(solver.maxSeconds));
-        } else if (p.hasNonNull("max_seconds")) {
-            args.add("--max-seconds");
-            args.add(p.get("max_seconds").asText());
-        }
-        args.add("--out");
-        args.add(resume.toString());
-        if (noProgress && !args.contains("--no-progress")) {
-            args.add("--no-progress");
-        }
-        if (json && !args.contains("--json")) {
-            args.add("--json");
         }
         TrainCommand again = new TrainCommand();
         picocli.CommandLine cl = new picocli.CommandLine(again);
@@ -355,10 +470,96 @@ public final class TrainCommand implements Callable<Integer> {
         cl.setErr(spec.commandLine().getErr());
         cl.parseArgs(args.toArray(new String[0]));
         again.spec = cl.getCommandSpec();
-        if (!NeuralTraining.isNeural(again.model)) {
-            throw new IllegalArgumentException("--resume applies to nonconvex and convex-stack runs; " + resume + " is a "
-                    + again.model + " run (re-run it: the convex solve is deterministic and certified)");
+        again.noProgress = noProgress;
+        again.json = json;
+
+        int recordedEpochs = ((Number) recorded.get("epochs")).intValue();
+        Map<String, Object> changed = new LinkedHashMap<>();
+        if (pr.hasMatchedOption("--epochs")) {
+            if (epochs < recordedEpochs) {
+                throw new IllegalArgumentException("--epochs " + epochs + " is below the recorded budget of " + recordedEpochs
+                        + " epochs: a resume can only extend a run (give --epochs >= " + recordedEpochs + ", or none)");
+            }
+            if (epochs != recordedEpochs) {
+                changed.put("epochs", List.of(recordedEpochs, epochs));
+            }
+            again.epochs = epochs;
+        } else {
+            again.epochs = recordedEpochs;
         }
-        return again.callNeural(true);
+        Object recCk = recorded.get("checkpoint_every");
+        if (pr.hasMatchedOption("--checkpoint-every")) {
+            Limits.count("--checkpoint-every", neural.checkpointEvery);
+            changed.put("checkpoint_every", List.of(recCk == null ? "?" : recCk, neural.checkpointEvery));
+            again.neural.checkpointEvery = neural.checkpointEvery;
+        }
+        // --max-seconds is the budget of one session: without it a resumed session has no time limit
+        again.solver.maxSeconds = pr.hasMatchedOption("--max-seconds") ? Limits.seconds("--max-seconds", solver.maxSeconds) : null;
+        again.solver.threads = pr.hasMatchedOption("--threads") ? Integer.valueOf(Limits.count("--threads", solver.threads)) : null;
+        if (again.solver.threads != null) {
+            changed.put("threads", again.solver.threads);
+            org.cvxformer.core.linalg.Parallel.setThreads(again.solver.threads);
+        }
+        again.checkLimits();
+        return again.continueNeural(source, target, manifest, changed, resume, pr.originalArgs());
+    }
+
+    private Integer continueNeural(Path source, Path target, Map<String, Object> manifest, Map<String, Object> changed, Path given,
+            List<String> resumeArgv) throws Exception {
+        int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
+        DatasetBundle bundle = DatasetBundle.build(dataset, "onehot", "equation");
+        Map<String, Object> params = neuralParameters(b);
+        Map<String, String> id = identity(params, bundle);
+        NeuralTraining t = NeuralTraining.prepare(model, bundle, neural, b, lr, epochs, maxSecondsOrZero(), seed, id);
+        if (!t.trainer.resume(source)) {
+            throw new IllegalArgumentException("--resume " + given + ": no " + Trainer.CHECKPOINT + " there to resume from");
+        }
+        int at = t.trainer.epoch();
+        if (!neural.noStopAtConvergence && t.trainer.convergedEpoch() > 0) {
+            throw new IllegalArgumentException(given + " is finished: validation accuracy reached 99% at epoch "
+                    + t.trainer.convergedEpoch() + " and the run stopped there; nothing to resume");
+        }
+        if (at >= epochs) {
+            throw new IllegalArgumentException(given + " has trained all " + at + " epochs of its budget (--epochs "
+                    + epochs + "): give a larger --epochs to continue");
+        }
+        StringBuilder note = new StringBuilder("resumed      " + target + " at epoch " + at + " of " + epochs);
+        if (changed.isEmpty()) {
+            note.append("; no settings changed");
+        } else {
+            List<String> parts = new ArrayList<>();
+            changed.forEach((k, v) -> parts.add("--" + k.replace('_', '-') + " " + (v instanceof List<?> l && l.size() == 2
+                    ? l.get(0) + " -> " + l.get(1) : v)));
+            note.append("; changed: ").append(String.join(", ", parts));
+        }
+        note.append(solver.maxSeconds != null ? "; time budget of this session " + solver.maxSeconds + " s"
+                : "; no time limit for this session (--max-seconds applies to one session)");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> p = (Map<String, Object>) manifest.get("parameters");
+        p.put("epochs", epochs);
+        p.put("checkpoint_every", neural.checkpointEvery);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("created", Instant.now().toString());
+        entry.put("version", Version.get());
+        entry.put("argv", resumeArgv);
+        entry.put("at_epoch", at);
+        entry.put("changed", changed);
+        entry.put("max_seconds", solver.maxSeconds);
+        entry.put("threads", org.cvxformer.core.linalg.Parallel.threads());
+        @SuppressWarnings("unchecked")
+        List<Object> resumes = manifest.get("resumes") instanceof List<?> l ? (List<Object>) l : new ArrayList<>();
+        resumes.add(entry);
+        manifest.put("resumes", resumes);
+        if (!target.equals(source)) {
+            // a staging folder left by a killed process: publishing it replaces what it was to replace
+            entry.put("from_staging_folder", source.toString());
+        }
+        try (NeuralTraining.StopHook hook = new NeuralTraining.StopHook(); RunFolder run = RunFolder.copyOf(source, target)) {
+            Integer code = trainAndPublish(t, run, bundle, params, manifest, note.toString(), hook);
+            if (!source.equals(target)) {
+                RunFolder.deleteTree(source);
+            }
+            return code;
+        }
     }
 }

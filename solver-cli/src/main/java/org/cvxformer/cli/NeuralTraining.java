@@ -133,7 +133,7 @@ final class NeuralTraining {
             va[q] = h.get(q).valAccuracy();
             loss[q] = h.get(q).trainLoss();
         }
-        Plots.lines(dir.resolve("accuracy.png"), title + ": accuracy", "epoch", "accuracy", true, false,
+        Plots.lines(dir.resolve("accuracy.png"), title + ": accuracy", Plots.Axes.accuracy("epoch", true),
                 List.of(new Plots.Line("train", ep, tr), new Plots.Line("validation", ep, va)));
         Plots.lines(dir.resolve("loss.png"), title + ": training loss (with penalty)", "epoch", "loss", true, true,
                 new ArrayList<>(List.of(new Plots.Line("train loss", ep, loss))));

@@ -146,7 +146,7 @@ public final class PathCommand implements Callable<Integer> {
                 act[q] = ((Number) rows.get(q).get("active_groups")).doubleValue() / base.groupCount();
             }
             Plots.lines(run.file("path.png"), dataset.dataset + " p=" + dataset.p + " " + model + ": regularisation path",
-                    "beta / beta_max", "fraction", true, false,
+                    new Plots.Axes("beta / beta_max", "fraction", true, false, 0.0, 1.0),
                     List.of(new Plots.Line("train accuracy", x, tr), new Plots.Line("validation accuracy", x, va),
                             new Plots.Line("active groups / all groups", x, act)));
             Manifest man = new Manifest("path", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))

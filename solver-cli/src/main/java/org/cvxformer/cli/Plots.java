@@ -25,7 +25,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>The readability rules live here, once, so that no caller can break them: an accuracy axis
  * runs from 0 to 1 with leading zeros ({@link Axes#accuracy}); a log axis always has labelled
- * ticks (intermediate ticks, not decades only, so a range inside one decade still reads); a
+ * ticks (intermediate ticks, not decades only; data spanning less than a decade get a linear
+ * axis, since a log axis would show only its two end ticks); a
  * legend lists at most {@link #MAX_LEGEND} entries: lines that share a name (the seeds of one
  * model) share a colour and one entry and are drawn thin, and more names than that are drawn on a
  * sequential colour scale whose first and last lines alone are named; a heat map's colour bar is
@@ -89,14 +90,21 @@ final class Plots {
     static XYChart chart(String title, Axes axes, List<Line> lines, int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(axes.xTitle())
                 .yAxisTitle(axes.yTitle()).build();
-        style(chart, axes);
         List<Line> drawable = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
         for (Line l : lines) {
             Line d = drawablePart(l, axes);
             if (d != null) {
                 drawable.add(d);
+                for (double y : d.y()) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
             }
         }
+        // a log axis over less than a decade has only its two end ticks: draw it linear instead
+        style(chart, axes, hi >= 10 * lo);
         // Lines that share a name are one entry (seeds of one model): one colour, one legend entry,
         // drawn thin.
         List<String> names = new ArrayList<>();
@@ -141,7 +149,7 @@ final class Plots {
         return chart;
     }
 
-    private static void style(XYChart chart, Axes axes) {
+    private static void style(XYChart chart, Axes axes, boolean spansADecade) {
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
@@ -149,7 +157,7 @@ final class Plots {
         st.setLegendPosition(Styler.LegendPosition.InsideNE);
         st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         st.setXAxisLogarithmic(axes.logX());
-        st.setYAxisLogarithmic(axes.logY());
+        st.setYAxisLogarithmic(axes.logY() && spansADecade);
         // decades only leaves a range inside one decade with a single tick
         st.setXAxisLogarithmicDecadeOnly(false);
         st.setYAxisLogarithmicDecadeOnly(false);
@@ -159,8 +167,8 @@ final class Plots {
         if (axes.yMax() != null) {
             st.setYAxisMax(axes.yMax());
         }
-        if (!axes.logY()) {
-            st.setYAxisDecimalPattern("0.0##");
+        if (!axes.logY() || !spansADecade) {
+            st.setYAxisDecimalPattern(axes.yMax() != null && axes.yMax() <= 1 ? "0.0#" : "0.0###");
         }
     }
 
@@ -238,12 +246,21 @@ final class Plots {
         st.setPlotBackgroundColor(ZERO_CELL);
         st.setShowValue(false);
         st.setMin(0);
-        st.setMax(max > 0 ? max : 1);
+        // the colour bar prints its bounds as they are: round the top up to three digits
+        st.setMax(max > 0 ? roundUp3(max) : 1);
         st.setHeatMapDecimalValueFormatter(Plots::shortNumber);
         st.setRangeColors(new Color[] {new Color(0xffffcc), new Color(0x9ecae1), new Color(0x3182bd), new Color(0x08306b)});
         st.setPlotContentSize(0.98);
-        chart.addSeries(valueTitle + " (grey: exactly 0)", xs, ys, heat);
+        chart.addSeries(valueTitle, xs, ys, heat);
+        // XChart draws no title on a heat map's colour bar: the chart title names the colour
+        chart.setTitle(title + "; colour: " + valueTitle + ", grey: exactly 0");
         save(file, chart);
+    }
+
+    /** {@code v > 0} rounded up to three significant digits. */
+    static double roundUp3(double v) {
+        java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3, java.math.RoundingMode.CEILING));
+        return b.doubleValue();
     }
 
     /** Three significant digits, plain or scientific: a colour-bar label, not a 16-digit double. */

@@ -321,6 +321,16 @@ public final class ReproduceCommand implements Callable<Integer> {
             return Files.isRegularFile(f) ? Reports.JSON.readTree(f.toFile()) : null;
         }
 
+        private Path newestStagingWithCheckpoint() throws IOException {
+            String prefix = "." + dir.getFileName() + ".partial-";
+            try (java.util.stream.Stream<Path> s = Files.list(dir.getParent())) {
+                return s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                        && Files.isRegularFile(p.resolve("checkpoint.bin")))
+                        .max(java.util.Comparator.comparingLong(p -> p.resolve("checkpoint.bin").toFile().lastModified()))
+                        .orElse(null);
+            }
+        }
+
         List<String> arguments(Plan plan) {
             List<String> a = new ArrayList<>(List.of("train", "--dataset", dataset, "--p", Integer.toString(plan.p()),
                     "--train-fraction", Double.toString(Plan.TRAIN_FRACTION), "--split-seed", "0", "--model", model,
@@ -346,13 +356,19 @@ public final class ReproduceCommand implements Callable<Integer> {
             return a;
         }
 
+        /**
+         * Runs this run, or resumes it: a neural run killed part way leaves its staging folder
+         * ({@code .seed-K.partial-PID}, see {@link RunFolder}) with a verified checkpoint, and
+         * {@code train --resume} continues the newest such folder exactly.
+         */
         void execute(Plan plan) throws IOException {
             Files.createDirectories(dir.getParent());
-            List<String> args;
-            if (neural() && Files.isRegularFile(dir.resolve("checkpoint.bin"))) {
-                args = List.of("train", "--resume", dir.toString(), "--no-progress");
-            } else {
-                args = arguments(plan);
+            List<String> args = arguments(plan);
+            if (neural()) {
+                Path staged = newestStagingWithCheckpoint();
+                if (staged != null) {
+                    args = List.of("train", "--resume", staged.toString(), "--no-progress");
+                }
             }
             StringWriter o = new StringWriter();
             StringWriter e = new StringWriter();

@@ -34,6 +34,16 @@ class PlotsTest {
     }
 
     @Test
+    void logAxisOverLessThanADecadeIsDrawnLinearWithReadableTicks() {
+        XYChart narrow = Plots.chart("t", Plots.Axes.of("epoch", "loss", true, true),
+                List.of(new Plots.Line("loss", new double[] {1, 2, 3}, new double[] {4.5, 4.4, 4.3})), 600, 400);
+        assertFalse(narrow.getStyler().isYAxisLogarithmic());
+        XYChart wide = Plots.chart("t", Plots.Axes.of("epoch", "gap", true, true),
+                List.of(new Plots.Line("gap", new double[] {1, 2, 3}, new double[] {1, 1e-3, 1e-6})), 600, 400);
+        assertTrue(wide.getStyler().isYAxisLogarithmic());
+    }
+
+    @Test
     void moreThanEightLinesNameOnlyTheFirstAndLastInTheLegend() {
         List<Plots.Line> lines = new ArrayList<>();
         for (int q = 0; q < 30; q++) {

@@ -139,6 +139,10 @@ public final class BenchCommand implements Callable<Integer> {
             StringWriter o = new StringWriter();
             StringWriter e = new StringWriter();
             int code = Main.execute(args.toArray(new String[0]), new PrintWriter(o, true), new PrintWriter(e, true));
+            if (code == Main.INTERNAL_ERROR && !e.toString().contains("internal error")) {
+                // the machine failed (disk full, permission): say it as the run said it
+                throw new EnvironmentFailure("bench: the " + m + " run failed: " + e.toString().strip().replaceFirst("^cvxformer: error: ", ""));
+            }
             if (code != Main.OK && code != Main.NOT_CONVERGED) {
                 throw new IllegalStateException("bench: the " + m + " run failed (exit " + code + "): " + e.toString().strip());
             }

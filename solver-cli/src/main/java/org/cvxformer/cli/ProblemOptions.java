@@ -77,6 +77,10 @@ public final class ProblemOptions {
                     + ": expected rank 3 (N, n, d); for one token per sample reshape to (N, 1, d)");
         }
         NpyArray ya = Npy.read(y);
+        if (classes != null && ya.shape().length == 2) {
+            throw new IllegalArgumentException("--classes does not apply to --y " + y + " of shape " + Inputs.shape(ya.shape())
+                    + " (real targets: the classes are its columns): remove it");
+        }
         Targets t = Inputs.targets(ya, y, classes);
         if (t.samples() != sx[0]) {
             throw new IllegalArgumentException("--x has N = " + sx[0] + " samples but --y has " + t.samples()

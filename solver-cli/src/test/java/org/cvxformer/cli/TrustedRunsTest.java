@@ -121,6 +121,25 @@ class TrustedRunsTest {
     }
 
     @Test
+    void classesWithRealTargetsIsRefused() throws IOException {
+        Path f = CliTest.fixture("mod-division-p7-softmax");
+        // the same problem with one-hot (N, c) real targets
+        org.cvxformer.core.io.NpyArray y = org.cvxformer.core.io.Npy.read(f.resolve("y.npy"));
+        int[] labels = y.toIntArray();
+        double[] onehot = new double[labels.length * 7];
+        for (int i = 0; i < labels.length; i++) {
+            onehot[i * 7 + labels[i]] = 1;
+        }
+        Path yc = tmp.resolve("y_onehot.npy");
+        org.cvxformer.core.io.Npy.write(yc, org.cvxformer.core.io.NpyArray.ofDoubles(onehot, labels.length, 7));
+        CliTest.Run r = CliTest.run("solve", "--x", f.resolve("X.npy").toString(), "--y", yc.toString(), "--loss", "squared",
+                "--beta-ratio", "0.1", "--classes", "9", "--out", tmp.resolve("never").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(oneLine(r).contains("--classes does not apply to --y"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
+    @Test
     void badTrainingOptionWritesNothing() throws IOException {
         for (String[] c : new String[][] {{"--batch", "0"}, {"--dropout", "1.5"}, {"--width", "0"}, {"--lr", "-1"},
             {"--layers", "0"}, {"--weight-decay", "-1"}}) {

@@ -1,5 +1,7 @@
 package org.cvxformer.core.certificate;
 
+import org.cvxformer.core.problem.ScoreStream;
+
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Problem;
 
@@ -36,12 +38,11 @@ public final class Certifier {
         int groups = c * n;
         double beta = problem.beta();
 
-        double[] S = problem.scores(Z);
-        double[] U0 = new double[N * c];
-        double f = problem.loss().valueAndGradient(S, problem.targets(), U0);
-        double primal = f + problem.penalty().value(Z);
+        // streamed (no N x c array): F(A W) and G = A^T grad F(A W) in one pass
+        ScoreStream stream = new ScoreStream(problem);
         double[] G = new double[Z.length];
-        problem.design().transposeMultiply(U0, c, G);
+        double f = stream.valueAndGradient(Z, G);
+        double primal = f + problem.penalty().value(Z);
 
         double[] zNorms = new double[groups];
         double[] gNorms = new double[groups];
@@ -86,9 +87,12 @@ public final class Certifier {
             }
         }
 
-        DualPoint best = rescale(problem, U0, gMax, RESCALED_RESIDUAL);
+        double t0 = gMax > beta ? beta / gMax : 1.0;
+        DualPoint best = DualPoint.residualAt(problem, Z, t0, stream.scaledResidualDual(Z, t0), RESCALED_RESIDUAL);
         if (candidate != null) {
-            DualPoint other = dualPoint(problem, candidate.u(), candidate.source());
+            DualPoint other = candidate.isResidual()
+                    ? residualDualPoint(problem, candidate.residualPoint(), candidate.source())
+                    : dualPoint(problem, candidate.u(), candidate.source());
             if (other.value() > best.value()) {
                 best = other;
             }
@@ -108,6 +112,20 @@ public final class Certifier {
         double[] G = new double[problem.parameterCount()];
         problem.design().transposeMultiply(U, problem.classes(), G);
         return rescale(problem, U, problem.penalty().dualNorm(G), source);
+    }
+
+    /**
+     * The rescaled residual at {@code W} (math.md section 4), streamed: {@code U0 = grad F(A W)},
+     * {@code t = min(1, beta / max_{lk} ||(A^T U0)_{lk}||)}, value {@code D(t U0)}; held in the
+     * residual form of {@link DualPoint}, so nothing {@code N x c} is formed.
+     */
+    public static DualPoint residualDualPoint(Problem problem, double[] W, String source) {
+        ScoreStream stream = new ScoreStream(problem);
+        double[] G = new double[problem.parameterCount()];
+        stream.valueAndGradient(W, G);
+        double norm = problem.penalty().dualNorm(G);
+        double t = norm > problem.beta() ? problem.beta() / norm : 1.0;
+        return DualPoint.residualAt(problem, W, t, stream.scaledResidualDual(W, t), source);
     }
 
     private static DualPoint rescale(Problem problem, double[] U, double dualNorm, String source) {

@@ -23,6 +23,7 @@ public final class Problem {
     private static final class DataConstants {
         private volatile double betaMax = Double.NaN;
         private volatile double sigmaMaxSquared = Double.NaN;
+        private volatile double sigmaEstimate = Double.NaN;
         private volatile boolean sigmaExact;
         private volatile TokenBlocks tokenBlocks;
     }
@@ -103,7 +104,7 @@ public final class Problem {
         return classes() * tokens();
     }
 
-    /** {@code S = A W}, a new {@code N x c} array. */
+    /** {@code S = A W}, a new {@code N x c} array (small problems only: see {@link ScoreStream}). */
     public double[] scores(double[] Z) {
         double[] S = new double[samples() * classes()];
         design.multiply(Z, classes(), S);
@@ -121,9 +122,33 @@ public final class Problem {
         return U;
     }
 
-    /** {@code P(Z) = F(A W) + beta sum ||z_lk||}. */
+    /** {@code P(Z) = F(A W) + beta sum ||z_lk||}, streamed ({@link ScoreStream}: no {@code N x c} array). */
     public double primal(double[] Z) {
-        return loss.value(scores(Z), targets) + penalty.value(Z);
+        return new ScoreStream(this).value(Z) + penalty.value(Z);
+    }
+
+    /**
+     * Bytes a streamed first-order solve of this problem needs (FISTA, the certificate): the
+     * design and targets, {@link #PARAMETER_ARRAYS} parameter-sized arrays and one
+     * {@link ScoreStream} pass's work arrays. No {@code N x c} term: the scores are streamed.
+     * Solvers that hold the scores ({@code bcd}, {@code prox-newton}, {@code admm}) need
+     * {@link #scoreMatrixBytes()} times a few more.
+     */
+    public long estimatedBytes() {
+        return design.bytes() + targets.bytes() + 8L * PARAMETER_ARRAYS * parameterCount()
+                + new ScoreStream(this).workBytes();
+    }
+
+    /**
+     * Parameter-sized arrays a streamed FISTA solve holds at once: iterate, previous iterate,
+     * extrapolated point, gradient, best iterate, the transposed W and accumulator inside the
+     * products, and the certifier's copies.
+     */
+    public static final int PARAMETER_ARRAYS = 10;
+
+    /** Bytes of one {@code N x c} array of doubles (scores, residuals, a dual point). */
+    public long scoreMatrixBytes() {
+        return 8L * samples() * classes();
     }
 
     /**
@@ -133,9 +158,8 @@ public final class Problem {
     public double betaMax() {
         double b = constants.betaMax;
         if (Double.isNaN(b)) {
-            double[] U = residual(new double[parameterCount()]);
             double[] G = new double[parameterCount()];
-            design.transposeMultiply(U, classes(), G);
+            new ScoreStream(this).valueAndGradient(new double[parameterCount()], G);
             b = penalty.dualNorm(G);
             constants.betaMax = b;
         }
@@ -157,6 +181,39 @@ public final class Problem {
             constants.sigmaMaxSquared = s;
         }
         return s;
+    }
+
+    /**
+     * A cheap estimate of {@code sigma_max(A)^2} for solvers whose step adapts and backtracks
+     * (issue 13, "setup is cheap"): {@link #ESTIMATE_POWER_STEPS} power-iteration steps on
+     * {@code A^T A}, each one {@code A x} and one {@code A^T s} with a single column. The
+     * Rayleigh quotient is a lower bound of {@code sigma_max^2}; backtracking raises the step's
+     * constant where the bound is too low, and no certificate depends on it. When the exact
+     * value is already known it is returned.
+     */
+    public double sigmaMaxSquaredEstimate() {
+        double s = constants.sigmaMaxSquared;
+        if (!Double.isNaN(s)) {
+            return s;
+        }
+        double e = constants.sigmaEstimate;
+        if (Double.isNaN(e)) {
+            e = Spectral.powerIteration(design::gramApply, design.columns(), ESTIMATE_POWER_STEPS, 1e-3, 0x5eedL);
+            constants.sigmaEstimate = e;
+        }
+        return e;
+    }
+
+    /**
+     * Power-iteration steps of {@link #sigmaMaxSquaredEstimate()}: enough for a Rayleigh quotient
+     * within a few per cent of the top eigenvalue on the designs measured (one-hot pairs,
+     * Gaussian and random-feature tables), so that backtracking rarely fires more than once.
+     */
+    public static final int ESTIMATE_POWER_STEPS = 20;
+
+    /** {@code curvature * sigmaMaxSquaredEstimate() / N}: the cheap starting Lipschitz constant. */
+    public double lipschitzEstimate() {
+        return loss.curvature() * sigmaMaxSquaredEstimate() / samples();
     }
 
     /** True when {@link #sigmaMaxSquared()} came from an exact eigenvalue decomposition. */

@@ -59,8 +59,15 @@ public final class Admm implements Solver {
         return "admm";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (5 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 5);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         long t0 = System.nanoTime();
         int c = pb.classes();
         int P = pb.parameterCount();

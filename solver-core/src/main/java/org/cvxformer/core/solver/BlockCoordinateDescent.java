@@ -76,8 +76,15 @@ public final class BlockCoordinateDescent implements Solver {
         return "bcd";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (4 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 4);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         return new Run(pb, cfg, listener).run();
     }
 

@@ -59,8 +59,15 @@ public final class ProxNewton implements Solver {
         return "prox-newton";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (7 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 7);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         long t0 = System.nanoTime();
         SolverConfig.Tuning tu = cfg.tuning();
         Loss loss = pb.loss();

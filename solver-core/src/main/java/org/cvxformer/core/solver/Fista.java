@@ -74,7 +74,8 @@ public final class Fista implements Solver {
         SolverShell run = new SolverShell(name(), pb, cfg, listener);
         Loss loss = pb.loss();
         Penalty pen = pb.penalty();
-        ScoreStream stream = new ScoreStream(pb);
+        ScoreStream stream = cfg.tuning().streamBlockRows() > 0 ? new ScoreStream(pb, cfg.tuning().streamBlockRows())
+                : new ScoreStream(pb);
         int P = pb.parameterCount();
         double beta = pb.beta();
 

@@ -8,7 +8,9 @@
 # wall time, peak resident memory (the whole JVM) and the certified relative gap.
 #
 # usage: scripts/scaling.sh OUT_DIR [P ...]      (default primes: 31 97 211 499 997)
-# env:   CVXFORMER_JAVA_OPTS (default -Xmx4g), SOLVER (default auto)
+# env:   CVXFORMER_JAVA_OPTS (default -Xmx4g), SOLVER (default auto), CVXFORMER (the launcher;
+#        default ./cvxformer, which rebuilds its jar when a source is newer: point it at a copy
+#        of the launcher next to solver-cli/target/cvxformer.jar to measure while editing)
 # Then:  python3 scripts/scaling_plot.py OUT_DIR/scaling.csv docs/scaling.png
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,13 +20,14 @@ primes=("$@")
 if [ ${#primes[@]} -eq 0 ]; then primes=(31 97 211 499 997); fi
 export CVXFORMER_JAVA_OPTS="${CVXFORMER_JAVA_OPTS:--Xmx4g}"
 solver="${SOLVER:-auto}"
+launcher="${CVXFORMER:-$here/cvxformer}"
 mkdir -p "$out"
 csv="$out/scaling.csv"
 echo "p,N,c,parameters,iterations,solve_s,eval_s,s_per_iter,wall_s,peak_rss_mb,relative_gap,converged,load_before" > "$csv"
 for p in "${primes[@]}"; do
   run="$out/p$p"
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  /usr/bin/time -v -o "$out/p$p.time" "$here/cvxformer" train --dataset mod-division --p "$p" --model convex \
+  /usr/bin/time -v -o "$out/p$p.time" "$launcher" train --dataset mod-division --p "$p" --model convex \
       --beta-ratio 0.01 --solver "$solver" --no-progress --out "$run" > "$out/p$p.log" 2>&1 || true
   python3 - "$run/summary.json" "$out/p$p.time" "$p" "$load" >> "$csv" <<'PY'
 import json, re, sys

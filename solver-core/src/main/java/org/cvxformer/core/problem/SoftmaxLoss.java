@@ -64,6 +64,7 @@ public final class SoftmaxLoss implements Loss {
         double[] y = labels ? null : Y.values();
         // rows in parallel; each row on its own, so the terms do not depend on the thread count
         Parallel.forRange(to - from, (long) (to - from) * c * EXP_WORK, (r0, r1) -> {
+            double[] e = U == null ? new double[c] : null;
             for (int r = r0; r < r1; r++) {
                 int i = from + r;
                 int o = r * c;
@@ -81,20 +82,18 @@ public final class SoftmaxLoss implements Loss {
                         ys += y[yo + l] * S[o + l];
                     }
                 }
+                // e^{s - m}, into U (which may be S itself: read above, overwritten here)
+                double[] ex = U == null ? e : U;
+                int eo = U == null ? 0 : o;
+                RowMath.expShifted(S, o, c, m, ex, eo);
                 double z = 0;
-                if (U == null) {
-                    for (int l = 0; l < c; l++) {
-                        z += Math.exp(S[o + l] - m);
-                    }
-                    terms[r] = m + Math.log(z) - ys;
-                    continue;
-                }
                 for (int l = 0; l < c; l++) {
-                    double e = Math.exp(S[o + l] - m);
-                    U[o + l] = e;
-                    z += e;
+                    z += ex[eo + l];
                 }
                 terms[r] = m + Math.log(z) - ys;
+                if (U == null) {
+                    continue;
+                }
                 double scale = invN / z;
                 for (int l = 0; l < c; l++) {
                     U[o + l] *= scale;
@@ -119,30 +118,36 @@ public final class SoftmaxLoss implements Loss {
         double[] y = labels ? null : Y.values();
         // a row outside the simplex gives +inf, which the ordered sum keeps
         Parallel.forRange(to - from, (long) (to - from) * c * EXP_WORK, (r0, r1) -> {
+            double[] q = new double[c];
             for (int r = r0; r < r1; r++) {
                 int i = from + r;
                 int o = r * c;
                 int label = labels ? Y.label(i) : -1;
                 double sum = 0;
-                double negEntropy = 0;
                 boolean outside = false;
                 for (int l = 0; l < c; l++) {
                     double yl = labels ? (l == label ? 1.0 : 0.0) : y[i * c + l];
-                    double q = N * U[o + l] + yl;
-                    if (q < -SIMPLEX_TOLERANCE || Double.isNaN(q)) {
+                    double ql = N * U[o + l] + yl;
+                    if (ql < -SIMPLEX_TOLERANCE || Double.isNaN(ql)) {
                         outside = true;
                         break;
                     }
-                    if (q > 0) {
-                        negEntropy += q * Math.log(q);
-                        sum += q;
+                    q[l] = ql;
+                    if (ql > 0) {
+                        sum += ql;
                     }
                 }
                 if (outside || Math.abs(sum - 1.0) > SUM_TOLERANCE_PER_CLASS * Math.max(4, c)) {
                     terms[r] = Double.POSITIVE_INFINITY;
-                } else {
-                    terms[r] = negEntropy;
+                    continue;
                 }
+                double negEntropy = 0;
+                for (int l = 0; l < c; l++) {
+                    if (q[l] > 0) {
+                        negEntropy += q[l] * Math.log(q[l]);
+                    }
+                }
+                terms[r] = negEntropy;
             }
         });
     }

@@ -178,8 +178,7 @@ public final class BlockCoordinateDescent implements Solver {
             int wsSize = Math.min(groups, tu.workingSetStart());
             int outer = 0;
             int screenedCount = screenedAtStart;
-            int stall = 0;
-            double lastP = Double.POSITIVE_INFINITY, lastD = Double.NEGATIVE_INFINITY;
+            StallDetector stall = new StallDetector(OUTER_STALL);
             while (true) {
                 outer++;
                 double F = st.gradient(st.St, pb, U);
@@ -218,14 +217,10 @@ public final class BlockCoordinateDescent implements Solver {
                     message = "reached the time limit of " + cfg.maxSeconds() + " s";
                     break;
                 }
-                boolean moved = Pz < lastP - 1e-15 * Math.abs(lastP) || bestD > lastD + 1e-15 * Math.abs(lastD);
-                stall = moved ? 0 : stall + 1;
-                lastP = Math.min(lastP, Pz);
-                lastD = bestD;
-                if (stall >= OUTER_STALL) {
+                String stalled = stall.update(Pz, bestD);
+                if (stalled != null) {
                     status = Status.APPROXIMATE;
-                    message = "no progress in " + stall + " outer iterations at relative gap " + fmt(rel)
-                            + " (floating-point limit)";
+                    message = stalled + " (outer iterations)";
                     break;
                 }
 
@@ -238,11 +233,7 @@ public final class BlockCoordinateDescent implements Solver {
             }
             DualPoint candidate = bestU == null ? null : new DualPoint(bestU, bestD, bestSource);
             Certificate cert = Certifier.certify(pb, z, candidate);
-            if (cert.relativeGap() <= cfg.tolerance()) {
-                status = Status.OPTIMAL;
-            } else if (status == Status.OPTIMAL) {
-                status = Status.APPROXIMATE;
-            }
+            status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
             double seconds = (System.nanoTime() - t0) * 1e-9;
             message += String.format(Locale.ROOT,
                     "; %d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",

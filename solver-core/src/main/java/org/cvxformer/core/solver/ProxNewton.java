@@ -119,6 +119,7 @@ public final class ProxNewton implements Solver {
         int it = 0;
         int innerTotal = 0;
         int screenedCount = 0;
+        StallDetector stall = new StallDetector(cfg.stallIterations());
         while (true) {
             double F = loss.valueAndGradient(S, pb.targets(), U);
             A.transposeMultiply(U, c, G);
@@ -150,6 +151,12 @@ public final class ProxNewton implements Solver {
             if (rel <= cfg.tolerance()) {
                 status = Status.OPTIMAL;
                 message = "relative duality gap " + fmt(rel) + " <= tolerance " + fmt(cfg.tolerance());
+                break;
+            }
+            String stalled = stall.update(Pz, bestD);
+            if (stalled != null) {
+                status = Status.APPROXIMATE;
+                message = stalled;
                 break;
             }
             if (it >= cfg.maxIterations()) {
@@ -296,11 +303,7 @@ public final class ProxNewton implements Solver {
         }
         DualPoint cand = bestU == null ? null : new DualPoint(bestU, bestD, "rescaled-residual");
         Certificate cert = Certifier.certify(pb, z, cand);
-        if (cert.relativeGap() <= cfg.tolerance()) {
-            status = Status.OPTIMAL;
-        } else if (status == Status.OPTIMAL) {
-            status = Status.APPROXIMATE;
-        }
+        status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
         double seconds = (System.nanoTime() - t0) * 1e-9;
         message += String.format(Locale.ROOT, "; %d Newton steps, %d inner epochs, %d/%d groups screened",
                 it, innerTotal, screenedCount, groups);

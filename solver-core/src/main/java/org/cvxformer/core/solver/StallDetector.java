@@ -48,8 +48,8 @@ final class StallDetector {
             return String.format(Locale.ROOT, "relative gap %.3e is at floating-point resolution (<= %.1e): "
                     + "no smaller gap can be certified", rel, ROUNDING_GAP);
         }
-        boolean moved = primal < bestPrimal - MOVE * Math.abs(bestPrimal)
-                || dual > bestDual + MOVE * Math.abs(bestDual);
+        boolean moved = Double.isInfinite(bestPrimal) || Double.isInfinite(bestDual)
+                || primal < bestPrimal - MOVE * Math.abs(bestPrimal) || dual > bestDual + MOVE * Math.abs(bestDual);
         bestPrimal = Math.min(bestPrimal, primal);
         bestDual = Math.max(bestDual, dual);
         quiet = moved ? 0 : quiet + 1;

@@ -55,6 +55,9 @@ public final class SolveCommand implements Callable<Integer> {
                     .param("max_iter", config.maxIterations()).param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
                     .param("classes", pb.classes())
                     .input("x", problem.x).input("y", problem.y);
+            if (problem.groupWeights != null) {
+                m.input("group_weights", problem.groupWeights);
+            }
             Reports.writeJson(output.out.resolve("manifest.json"), m.toMap());
         }
         if (output.json) {

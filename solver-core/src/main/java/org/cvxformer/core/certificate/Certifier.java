@@ -3,6 +3,7 @@ package org.cvxformer.core.certificate;
 import org.cvxformer.core.problem.ScoreStream;
 
 import org.cvxformer.core.linalg.Vec;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Problem;
 
 /**
@@ -49,45 +50,36 @@ public final class Certifier {
         double[] stat = new double[groups];
         double statMax = 0, feasMax = 0, csMax = 0;
         int statArg = -1, feasArg = -1, csArg = -1;
-        double gMax = 0;
+        Penalty pen = problem.penalty();
         for (int g = 0; g < groups; g++) {
             int o = g * d;
             double zn = Vec.norm2(Z, o, d);
             double gn = Vec.norm2(G, o, d);
+            double thr = pen.groupThreshold(g); // beta w_g: beta for the plain group lasso
             zNorms[g] = zn;
             gNorms[g] = gn;
-            gMax = Math.max(gMax, gn);
-            double s;
+            // dist(-g_lk, beta w d||z_lk||): || g_lk + beta w z_lk / ||z_lk|| || or max(0, ||g_lk|| - beta w)
+            double s = pen.subdifferentialDistance(G, Z, g) / beta;
             if (zn > 0) {
-                // || g_lk + beta z_lk / ||z_lk|| ||
-                double acc = 0;
-                double scale = beta / zn;
-                for (int j = 0; j < d; j++) {
-                    double r = G[o + j] + scale * Z[o + j];
-                    acc += r * r;
-                }
-                s = Math.sqrt(acc) / beta;
-                double cs = Math.abs(gn - beta) / beta;
+                double cs = Math.abs(gn - thr) / beta;
                 if (cs > csMax || csArg < 0) {
                     csMax = cs;
                     csArg = g;
                 }
-            } else {
-                s = Math.max(0, gn - beta) / beta;
             }
             stat[g] = s;
             if (s > statMax || statArg < 0) {
                 statMax = s;
                 statArg = g;
             }
-            double feas = Math.max(0, gn - beta) / beta;
+            double feas = Math.max(0, gn - thr) / beta;
             if (feas > feasMax || feasArg < 0) {
                 feasMax = feas;
                 feasArg = g;
             }
         }
 
-        double t0 = gMax > beta ? beta / gMax : 1.0;
+        double t0 = pen.dualRescaling(G);
         DualPoint best = DualPoint.residualAt(problem, Z, t0, stream.scaledResidualDual(Z, t0), RESCALED_RESIDUAL);
         if (candidate != null) {
             DualPoint other = candidate.isResidual()
@@ -123,8 +115,7 @@ public final class Certifier {
         ScoreStream stream = new ScoreStream(problem);
         double[] G = new double[problem.parameterCount()];
         stream.valueAndGradient(W, G);
-        double norm = problem.penalty().dualNorm(G);
-        double t = norm > problem.beta() ? problem.beta() / norm : 1.0;
+        double t = problem.penalty().dualRescaling(G);
         return DualPoint.residualAt(problem, W, t, stream.scaledResidualDual(W, t), source);
     }
 

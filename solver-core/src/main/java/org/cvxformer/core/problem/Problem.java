@@ -5,7 +5,7 @@ import org.cvxformer.core.linalg.Spectral;
 /**
  * The convex primal of math.md section 2,
  * {@code P(Z) = F(A W) + beta sum_{l,k} ||z_lk||_2}: a {@link Design}, {@link Targets}, a
- * {@link Loss} and the {@link GroupL2Penalty}. Immutable; the quantities that depend only on
+ * {@link Loss} and a {@link Penalty} (the {@link GroupL2Penalty} unless given). Immutable; the quantities that depend only on
  * the data ({@link #betaMax()}, {@link #lipschitz()}) are computed once and shared by
  * {@link #withBeta(double)}, so a regularisation path pays for them once.
  */
@@ -16,7 +16,7 @@ public final class Problem {
     private final Design design;
     private final Targets targets;
     private final Loss loss;
-    private final GroupL2Penalty penalty;
+    private final Penalty penalty;
     private final DataConstants constants;
 
     /** Cached data-only quantities, shared between problems that differ only in beta. */
@@ -33,7 +33,21 @@ public final class Problem {
      *                                  {@code > 0}, or the loss cannot use the targets
      */
     public Problem(Design design, Targets targets, Loss loss, double beta) {
-        this(design, targets, loss, new GroupL2Penalty(beta, design.features()), new DataConstants());
+        this(design, targets, loss, new GroupL2Penalty(beta, design.features()));
+    }
+
+    /**
+     * The primal with any group penalty of {@link Penalty}'s family (e.g. the
+     * {@link WeightedGroupL2Penalty}); its group size must be {@code d} and it must fit the
+     * {@code c n} groups.
+     */
+    public Problem(Design design, Targets targets, Loss loss, Penalty penalty) {
+        this(design, targets, loss, penalty, new DataConstants());
+        if (penalty.groupSize() != design.features()) {
+            throw new IllegalArgumentException("the penalty's groups have " + penalty.groupSize()
+                    + " entries, but a token has d = " + design.features() + " features");
+        }
+        penalty.checkGroups(targets.classes() * design.tokens());
         if (design.samples() != targets.samples()) {
             throw new IllegalArgumentException("X has N = " + design.samples() + " samples but y has "
                     + targets.samples() + ": they must have the same first dimension");
@@ -41,7 +55,7 @@ public final class Problem {
         loss.checkTargets(targets);
     }
 
-    private Problem(Design design, Targets targets, Loss loss, GroupL2Penalty penalty, DataConstants constants) {
+    private Problem(Design design, Targets targets, Loss loss, Penalty penalty, DataConstants constants) {
         this.design = design;
         this.targets = targets;
         this.loss = loss;
@@ -51,7 +65,7 @@ public final class Problem {
 
     /** The same data and loss with another beta; cached constants are shared. */
     public Problem withBeta(double beta) {
-        return new Problem(design, targets, loss, new GroupL2Penalty(beta, design.features()), constants);
+        return new Problem(design, targets, loss, penalty.withBeta(beta), constants);
     }
 
     public Design design() {
@@ -66,7 +80,7 @@ public final class Problem {
         return loss;
     }
 
-    public GroupL2Penalty penalty() {
+    public Penalty penalty() {
         return penalty;
     }
 
@@ -160,7 +174,16 @@ public final class Problem {
         if (Double.isNaN(b)) {
             double[] G = new double[parameterCount()];
             new ScoreStream(this).valueAndGradient(new double[parameterCount()], G);
-            b = penalty.dualNorm(G);
+            // over the penalised groups: an unpenalised group's dual constraint (g = 0) does not
+            // scale with beta, so it cannot define beta_max
+            b = 0;
+            int d = features();
+            for (int g = 0; g < groupCount(); g++) {
+                double v = penalty.groupDual(org.cvxformer.core.linalg.Vec.norm2(G, g * d, d), g);
+                if (Double.isFinite(v)) {
+                    b = Math.max(b, v);
+                }
+            }
             constants.betaMax = b;
         }
         return b;

@@ -10,6 +10,7 @@ import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.GroupL2Penalty;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.TokenBlocks;
@@ -96,7 +97,7 @@ public final class BlockCoordinateDescent implements Solver {
         final long t0 = System.nanoTime();
         final Design A;
         final Loss loss;
-        final GroupL2Penalty pen;
+        final Penalty pen;
         final TokenBlocks B;
         final int N, n, d, c, groups, P;
         final double beta;
@@ -290,7 +291,7 @@ public final class BlockCoordinateDescent implements Solver {
                     prio[g] = Double.POSITIVE_INFINITY;
                     active++;
                 } else {
-                    prio[g] = Vec.norm2(G, g * d, d) / beta;
+                    prio[g] = pen.groupDual(Vec.norm2(G, g * d, d), g) / beta;
                 }
             }
             int m = Math.min(cand.size(), Math.max(size, 2 * active));
@@ -357,7 +358,7 @@ public final class BlockCoordinateDescent implements Solver {
                     lastClass = l;
                 }
                 B.transposeMultiply(k, col, 0, blk, 0);
-                gmax = Math.max(gmax, Vec.norm2(blk, 0, d));
+                gmax = Math.max(gmax, pen.groupDual(Vec.norm2(blk, 0, d), g));
             }
             double t = gmax > beta ? beta / gmax : 1.0;
             double[] Ut = new double[U.length];
@@ -397,7 +398,7 @@ public final class BlockCoordinateDescent implements Solver {
                 for (int j = 0; j < d; j++) {
                     v[j] = z[off + j] - grad[j] / L;
                 }
-                GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                GroupL2Penalty.groupSoftThreshold(v, 0, d, pen.groupThreshold(g) / L);
                 if (L >= Lmax) {
                     setGroup(g, v);
                     break;

@@ -10,6 +10,7 @@ import org.cvxformer.core.linalg.Spectral;
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.GroupL2Penalty;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.SoftmaxLoss;
@@ -80,7 +81,7 @@ public final class ProxNewton implements Solver {
             throw new IllegalArgumentException("loss '" + loss.name() + "' is not supported by prox-newton");
         }
         Design A = pb.design();
-        GroupL2Penalty pen = pb.penalty();
+        Penalty pen = pb.penalty();
         TokenBlocks B = pb.tokenBlocks();
         int N = pb.samples(), n = pb.tokens(), d = pb.features(), c = pb.classes();
         int groups = c * n, P = pb.parameterCount();
@@ -236,7 +237,7 @@ public final class ProxNewton implements Solver {
                     for (int j = 0; j < d; j++) {
                         v[j] = z[off + j] + D[off + j] - blk[j] / L;
                     }
-                    GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                    GroupL2Penalty.groupSoftThreshold(v, 0, d, pen.groupThreshold(g) / L);
                     double ch = 0;
                     for (int j = 0; j < d; j++) {
                         step[j] = v[j] - z[off + j] - D[off + j];

@@ -93,23 +93,8 @@ final class DatasetBundle {
         return m;
     }
 
-    /** Fraction of rows whose arg-max score is the label (ties to the lowest class). */
+    /** Fraction of rows whose arg-max score is the label (ties to the lowest class); streamed, no N x c array. */
     static double accuracy(Design A, Targets y, double[] z) {
-        int c = y.classes();
-        double[] S = new double[A.samples() * c];
-        A.multiply(z, c, S);
-        int right = 0;
-        for (int i = 0; i < A.samples(); i++) {
-            int best = 0;
-            for (int l = 1; l < c; l++) {
-                if (S[i * c + l] > S[i * c + best]) {
-                    best = l;
-                }
-            }
-            if (best == y.label(i)) {
-                right++;
-            }
-        }
-        return (double) right / A.samples();
+        return org.cvxformer.core.problem.ScoreStream.accuracy(A, y, z);
     }
 }

@@ -9,6 +9,7 @@ import org.cvxformer.core.problem.Designs;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.Targets;
+import org.cvxformer.core.problem.WeightedGroupL2Penalty;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,12 @@ public final class ProblemOptions {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     BetaOptions beta;
+
+    @Option(names = "--group-weights", paramLabel = "W.npy",
+            description = "Weighted group lasso beta * sum w_lk ||z_lk||: weights >= 0 of shape (c, n), one per class and "
+                    + "token (adaptive group lasso; 0 leaves a group unpenalised, and --beta-ratio then refers to the "
+                    + "penalised groups). Default: all 1.")
+    Path groupWeights;
 
     /** {@code --beta B} or {@code --beta-ratio R} (exactly one). */
     public static final class BetaOptions {
@@ -87,7 +94,26 @@ public final class ProblemOptions {
                     + ": they must describe the same samples");
         }
         Design design = Designs.of(xa.toDoubleArray(), sx[0], sx[1], sx[2]);
-        Problem pb = new Problem(design, t, l, 1.0);
+        Problem pb = groupWeights == null ? new Problem(design, t, l, 1.0)
+                : new Problem(design, t, l, new WeightedGroupL2Penalty(1.0, sx[2], groupWeights(t.classes(), sx[1])));
         return pb.withBeta(beta.resolve(pb.betaMax()));
+    }
+
+    /** The {@code (c, n)} weights of {@code --group-weights}, checked against the problem's shape. */
+    private double[] groupWeights(int c, int n) throws IOException {
+        NpyArray wa = Npy.read(groupWeights);
+        int[] sw = wa.shape();
+        if (sw.length != 2 || sw[0] != c || sw[1] != n) {
+            throw new IllegalArgumentException("--group-weights " + groupWeights + " has shape " + Inputs.shape(sw)
+                    + ": expected (c, n) = (" + c + ", " + n + "), one weight per class and token");
+        }
+        double[] w = wa.toDoubleArray();
+        for (int g = 0; g < w.length; g++) {
+            if (!(w[g] >= 0) || !Double.isFinite(w[g])) {
+                throw new IllegalArgumentException("--group-weights " + groupWeights + ": w[" + g / n + ", " + g % n + "] = "
+                        + w[g] + ": weights must be finite and >= 0 (0 leaves a group unpenalised)");
+            }
+        }
+        return w;
     }
 }

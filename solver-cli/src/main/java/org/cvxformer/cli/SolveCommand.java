@@ -52,6 +52,9 @@ public final class SolveCommand implements Callable<Integer> {
                     .param("max_iter", config.maxIterations()).param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
                     .param("classes", pb.classes())
                     .input("x", problem.x).input("y", problem.y);
+            if (problem.groupWeights != null) {
+                m.input("group_weights", problem.groupWeights);
+            }
             published = RunFolder.write(output.out, run -> {
                 Reports.writeZ(run.file("Z.npy"), pb, r.z());
                 Reports.writeJson(run.file("certificate.json"), Reports.certificateJson(pb, r));

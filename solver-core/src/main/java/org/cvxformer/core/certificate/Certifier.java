@@ -1,6 +1,9 @@
 package org.cvxformer.core.certificate;
 
+import org.cvxformer.core.problem.ScoreStream;
+
 import org.cvxformer.core.linalg.Vec;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Problem;
 
 /**
@@ -36,59 +39,52 @@ public final class Certifier {
         int groups = c * n;
         double beta = problem.beta();
 
-        double[] S = problem.scores(Z);
-        double[] U0 = new double[N * c];
-        double f = problem.loss().valueAndGradient(S, problem.targets(), U0);
-        double primal = f + problem.penalty().value(Z);
+        // streamed (no N x c array): F(A W) and G = A^T grad F(A W) in one pass
+        ScoreStream stream = new ScoreStream(problem);
         double[] G = new double[Z.length];
-        problem.design().transposeMultiply(U0, c, G);
+        double f = stream.valueAndGradient(Z, G);
+        double primal = f + problem.penalty().value(Z);
 
         double[] zNorms = new double[groups];
         double[] gNorms = new double[groups];
         double[] stat = new double[groups];
         double statMax = 0, feasMax = 0, csMax = 0;
         int statArg = -1, feasArg = -1, csArg = -1;
-        double gMax = 0;
+        Penalty pen = problem.penalty();
         for (int g = 0; g < groups; g++) {
             int o = g * d;
             double zn = Vec.norm2(Z, o, d);
             double gn = Vec.norm2(G, o, d);
+            double thr = pen.groupThreshold(g); // beta w_g: beta for the plain group lasso
             zNorms[g] = zn;
             gNorms[g] = gn;
-            gMax = Math.max(gMax, gn);
-            double s;
+            // dist(-g_lk, beta w d||z_lk||): || g_lk + beta w z_lk / ||z_lk|| || or max(0, ||g_lk|| - beta w)
+            double s = pen.subdifferentialDistance(G, Z, g) / beta;
             if (zn > 0) {
-                // || g_lk + beta z_lk / ||z_lk|| ||
-                double acc = 0;
-                double scale = beta / zn;
-                for (int j = 0; j < d; j++) {
-                    double r = G[o + j] + scale * Z[o + j];
-                    acc += r * r;
-                }
-                s = Math.sqrt(acc) / beta;
-                double cs = Math.abs(gn - beta) / beta;
+                double cs = Math.abs(gn - thr) / beta;
                 if (cs > csMax || csArg < 0) {
                     csMax = cs;
                     csArg = g;
                 }
-            } else {
-                s = Math.max(0, gn - beta) / beta;
             }
             stat[g] = s;
             if (s > statMax || statArg < 0) {
                 statMax = s;
                 statArg = g;
             }
-            double feas = Math.max(0, gn - beta) / beta;
+            double feas = Math.max(0, gn - thr) / beta;
             if (feas > feasMax || feasArg < 0) {
                 feasMax = feas;
                 feasArg = g;
             }
         }
 
-        DualPoint best = rescale(problem, U0, gMax, RESCALED_RESIDUAL);
+        double t0 = pen.dualRescaling(G);
+        DualPoint best = DualPoint.residualAt(problem, Z, t0, stream.scaledResidualDual(Z, t0), RESCALED_RESIDUAL);
         if (candidate != null) {
-            DualPoint other = dualPoint(problem, candidate.u(), candidate.source());
+            DualPoint other = candidate.isResidual()
+                    ? residualDualPoint(problem, candidate.residualPoint(), candidate.source())
+                    : dualPoint(problem, candidate.u(), candidate.source());
             if (other.value() > best.value()) {
                 best = other;
             }
@@ -108,6 +104,19 @@ public final class Certifier {
         double[] G = new double[problem.parameterCount()];
         problem.design().transposeMultiply(U, problem.classes(), G);
         return rescale(problem, U, problem.penalty().dualNorm(G), source);
+    }
+
+    /**
+     * The rescaled residual at {@code W} (math.md section 4), streamed: {@code U0 = grad F(A W)},
+     * {@code t = min(1, beta / max_{lk} ||(A^T U0)_{lk}||)}, value {@code D(t U0)}; held in the
+     * residual form of {@link DualPoint}, so nothing {@code N x c} is formed.
+     */
+    public static DualPoint residualDualPoint(Problem problem, double[] W, String source) {
+        ScoreStream stream = new ScoreStream(problem);
+        double[] G = new double[problem.parameterCount()];
+        stream.valueAndGradient(W, G);
+        double t = problem.penalty().dualRescaling(G);
+        return DualPoint.residualAt(problem, W, t, stream.scaledResidualDual(W, t), source);
     }
 
     private static DualPoint rescale(Problem problem, double[] U, double dualNorm, String source) {

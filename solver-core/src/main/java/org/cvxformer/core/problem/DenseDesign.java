@@ -58,6 +58,12 @@ public final class DenseDesign implements Design {
         return (long) N * n * d;
     }
 
+    /** {@code A} and its transpose. */
+    @Override
+    public long bytes() {
+        return 16L * N * n * d;
+    }
+
     @Override
     public boolean isSparse() {
         return false;
@@ -71,28 +77,78 @@ public final class DenseDesign implements Design {
     /**
      * {@code S = A W}: {@code S_il = <a_i, w_l>}, rows of {@code A} against the class rows of
      * {@code W} (its parameter layout is already {@code c x nd} row-major), by the register-blocked
-     * {@link Gemm#abt}. Each entry is one dot product summed in order, whatever the thread count.
+     * {@link Gemm#abt}. Each entry is one dot product summed in a fixed order, whatever the
+     * thread count; a block of rows other than all of them is copied out first (Gemm takes
+     * whole arrays).
      */
     @Override
-    public void multiply(double[] W, int c, double[] S) {
+    public RowProduct multiplier(double[] W, int c) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
-        Designs.checkLength("S", S.length, (long) N * c);
-        Gemm.abt(a, N, W, c, nd, S, c);
+        return (from, to, S) -> {
+            if (from == 0 && to == N) {
+                Gemm.abt(a, N, W, c, nd, S, c);
+            } else {
+                double[] rows = java.util.Arrays.copyOfRange(a, from * nd, to * nd);
+                Gemm.abt(rows, to - from, W, c, nd, S, c);
+            }
+        };
     }
 
     /**
      * {@code G = A^T U}: {@code G_{l,q} = <u^l, a^q>} with {@code u^l} column {@code l} of
      * {@code U} and {@code a^q} column {@code q} of {@code A} (a row of the stored transpose), by
-     * {@link Gemm#abt}, written straight into the parameter layout.
+     * {@link Gemm#abt}, written straight into the parameter layout when one block covers all
+     * rows; otherwise each block's product is added to the sum in block order.
      */
     @Override
-    public void transposeMultiply(double[] U, int c, double[] G) {
+    public TransposeAccumulator transposeAccumulator(int c) {
         int nd = n * d;
-        Designs.checkLength("U", U.length, (long) N * c);
-        Designs.checkLength("G", G.length, (long) c * nd);
-        double[] ut = Designs.transpose(U, N, c);
-        Gemm.abt(ut, c, at, nd, N, G, nd);
+        return new TransposeAccumulator() {
+            private double[] sum;
+            private boolean whole;
+
+            @Override
+            public void add(int from, int to, double[] U) {
+                int B = to - from;
+                double[] ut = new double[c * B];
+                Vec.transpose(U, B, c, ut);
+                if (from == 0 && to == N && sum == null) {
+                    sum = new double[c * nd];
+                    Gemm.abt(ut, c, at, nd, N, sum, nd);
+                    whole = true;
+                    return;
+                }
+                double[] atb = new double[nd * B];
+                for (int q = 0; q < nd; q++) {
+                    System.arraycopy(at, q * N + from, atb, q * B, B);
+                }
+                double[] part = new double[c * nd];
+                Gemm.abt(ut, c, atb, nd, B, part, nd);
+                if (sum == null) {
+                    sum = part;
+                } else {
+                    for (int p = 0; p < part.length; p++) {
+                        sum[p] += part[p];
+                    }
+                }
+            }
+
+            @Override
+            public void finish(double[] G) {
+                Designs.checkLength("G", G.length, (long) c * nd);
+                if (sum == null) {
+                    java.util.Arrays.fill(G, 0.0);
+                } else {
+                    System.arraycopy(sum, 0, G, 0, G.length);
+                }
+            }
+        };
+    }
+
+    @Override
+    public boolean blockInvariant() {
+        return false;
     }
 
     @Override

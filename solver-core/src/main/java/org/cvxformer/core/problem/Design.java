@@ -30,6 +30,11 @@ public interface Design {
     /** Number of stored entries (non-zeros for a sparse design, {@code N*n*d} for a dense one). */
     long storedEntries();
 
+    /** Bytes the storage holds (for memory estimates before a solve). */
+    default long bytes() {
+        return 8L * storedEntries();
+    }
+
     /** True for a sparse storage whose costs scale with the non-zeros. */
     boolean isSparse();
 
@@ -38,15 +43,63 @@ public interface Design {
         return isSparse() ? "sparse" : "dense";
     }
 
+    /**
+     * Rows of {@code S = A W} for one {@code W}, block by block, so that no {@code N x c} array
+     * is needed (issue 13: at p = 997 one is 4 GB). Prepared once per {@code W} by
+     * {@link #multiplier}; thread-safe.
+     */
+    @FunctionalInterface
+    interface RowProduct {
+        /** Overwrites {@code S[(i - from)*c + l] = s_il} for {@code from <= i < to}. */
+        void rows(int from, int to, double[] S);
+    }
+
+    /**
+     * {@code G = A^T U} accumulated from blocks of rows of {@code U} given in increasing row
+     * order, covering {@code 0..N-1} once. Made by {@link #transposeAccumulator}; one per pass.
+     */
+    interface TransposeAccumulator {
+        /** Adds the rows {@code from..to-1} of {@code U} ({@code U[(i - from)*c + l] = u_il}). */
+        void add(int from, int to, double[] U);
+
+        /** Writes {@code G} in the parameter layout (overwriting it); the accumulator is spent. */
+        void finish(double[] G);
+    }
+
+    /** The row-block product {@code S = A W} for this {@code W} (checked and prepared here). */
+    RowProduct multiplier(double[] W, int c);
+
+    /** A fresh accumulator of {@code A^T U} for {@code c} classes. */
+    TransposeAccumulator transposeAccumulator(int c);
+
+    /**
+     * True when {@link TransposeAccumulator} gives the same bits for any split of the rows into
+     * blocks (every entry of {@code G} summed over samples in row order): sparse rows and token
+     * tables. A dense design sums each block by {@link org.cvxformer.core.linalg.Gemm} and
+     * adds the block sums, so its result depends on the (fixed, thread-independent) block size.
+     */
+    default boolean blockInvariant() {
+        return true;
+    }
+
     /** {@code S = A W}: {@code S[i*c + l] = <Z_l, X_i>} (math.md section 1). Overwrites {@code S}. */
-    void multiply(double[] W, int c, double[] S);
+    default void multiply(double[] W, int c, double[] S) {
+        Designs.checkLength("S", S.length, (long) samples() * c);
+        multiplier(W, c).rows(0, samples(), S);
+    }
 
     /**
      * {@code G = A^T U} in the parameter layout: {@code G[l*n*d + k*d + j] = sum_i U[i*c+l] x_ikj},
      * so group {@code (l,k)} of {@code G} is {@code (A^T U)_{lk}} of math.md section 3.
      * Overwrites {@code G}.
      */
-    void transposeMultiply(double[] U, int c, double[] G);
+    default void transposeMultiply(double[] U, int c, double[] G) {
+        Designs.checkLength("U", U.length, (long) samples() * c);
+        Designs.checkLength("G", G.length, (long) c * columns());
+        TransposeAccumulator acc = transposeAccumulator(c);
+        acc.add(0, samples(), U);
+        acc.finish(G);
+    }
 
     /** {@code x_ikj}. */
     double get(int i, int k, int j);

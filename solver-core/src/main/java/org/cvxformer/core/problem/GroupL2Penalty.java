@@ -33,8 +33,20 @@ public final class GroupL2Penalty implements Penalty {
     }
 
     /** {@code d}. */
+    @Override
     public int groupSize() {
         return groupSize;
+    }
+
+    @Override
+    public GroupL2Penalty withBeta(double b) {
+        return new GroupL2Penalty(b, groupSize);
+    }
+
+    /** {@code beta}, the same for every group. */
+    @Override
+    public double groupThreshold(int g) {
+        return beta;
     }
 
     @Override
@@ -55,21 +67,18 @@ public final class GroupL2Penalty implements Penalty {
     }
 
     @Override
+    public double groupDual(double norm, int g) {
+        return norm;
+    }
+
+    /** {@code max_{lk} ||g_lk||_2}. */
+    @Override
     public double dualNorm(double[] G) {
         double m = 0;
         for (int o = 0; o < G.length; o += groupSize) {
             m = Math.max(m, Vec.norm2(G, o, groupSize));
         }
         return m;
-    }
-
-    /** The norms {@code ||z_g||_2} of every group, in group order {@code g = l*n + k}. */
-    public double[] groupNorms(double[] Z) {
-        double[] r = new double[Z.length / groupSize];
-        for (int g = 0; g < r.length; g++) {
-            r[g] = Vec.norm2(Z, g * groupSize, groupSize);
-        }
-        return r;
     }
 
     /**

@@ -12,14 +12,42 @@ public interface Loss {
     /** The CLI name: {@code squared} or {@code softmax}. */
     String name();
 
-    /** {@code F(S)}. */
-    double value(double[] S, Targets Y);
+    /**
+     * One block of a pass over the scores, rows {@code from..to-1}: row {@code r} of the block
+     * arrays is sample {@code from + r}. Writes {@code terms[r] = loss(s_i, y_i)} (not divided
+     * by {@code N}) and, when {@code U != null}, row {@code r} of {@code U} as
+     * {@code grad loss(s_i, y_i) / N}, with {@code N = Y.samples()}. {@code U} may be {@code S}
+     * itself (the gradient overwrites the scores). Every row is computed on its own, so a pass
+     * in blocks gives the same terms as one pass over all rows ({@link ScoreStream}).
+     */
+    void rowValues(double[] S, Targets Y, int from, int to, double[] U, double[] terms);
+
+    /**
+     * One block of the conjugate: {@code terms[r] = loss*(N u_i, y_i)} for rows {@code from..to-1}
+     * of a block of {@code U}; {@code +infinity} for a row outside the conjugate's domain.
+     */
+    void rowConjugates(double[] U, Targets Y, int from, int to, double[] terms);
+
+    /** {@code F(S)}: the terms of {@link #rowValues} summed in row order, divided by {@code N}. */
+    default double value(double[] S, Targets Y) {
+        double[] terms = new double[Y.samples()];
+        rowValues(S, Y, 0, Y.samples(), null, terms);
+        return ScoreStream.sumInOrder(0, terms, terms.length) / Y.samples();
+    }
 
     /** Writes {@code U = grad F(S)} (row {@code i} is {@code grad loss(s_i, y_i) / N}) and returns {@code F(S)}. */
-    double valueAndGradient(double[] S, Targets Y, double[] U);
+    default double valueAndGradient(double[] S, Targets Y, double[] U) {
+        double[] terms = new double[Y.samples()];
+        rowValues(S, Y, 0, Y.samples(), U, terms);
+        return ScoreStream.sumInOrder(0, terms, terms.length) / Y.samples();
+    }
 
-    /** {@code F*(U)}; {@code +infinity} outside the conjugate's domain. */
-    double conjugate(double[] U, Targets Y);
+    /** {@code F*(U) = (1/N) sum_i loss*(N u_i, y_i)}; {@code +infinity} outside the conjugate's domain. */
+    default double conjugate(double[] U, Targets Y) {
+        double[] terms = new double[Y.samples()];
+        rowConjugates(U, Y, 0, Y.samples(), terms);
+        return ScoreStream.sumInOrder(0, terms, terms.length) / Y.samples();
+    }
 
     /** The dual objective {@code D(U) = -F*(U)} (math.md section 3). */
     default double dual(double[] U, Targets Y) {

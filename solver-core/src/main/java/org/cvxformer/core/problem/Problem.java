@@ -5,7 +5,7 @@ import org.cvxformer.core.linalg.Spectral;
 /**
  * The convex primal of math.md section 2,
  * {@code P(Z) = F(A W) + beta sum_{l,k} ||z_lk||_2}: a {@link Design}, {@link Targets}, a
- * {@link Loss} and the {@link GroupL2Penalty}. Immutable; the quantities that depend only on
+ * {@link Loss} and a {@link Penalty} (the {@link GroupL2Penalty} unless given). Immutable; the quantities that depend only on
  * the data ({@link #betaMax()}, {@link #lipschitz()}) are computed once and shared by
  * {@link #withBeta(double)}, so a regularisation path pays for them once.
  */
@@ -16,13 +16,14 @@ public final class Problem {
     private final Design design;
     private final Targets targets;
     private final Loss loss;
-    private final GroupL2Penalty penalty;
+    private final Penalty penalty;
     private final DataConstants constants;
 
     /** Cached data-only quantities, shared between problems that differ only in beta. */
     private static final class DataConstants {
         private volatile double betaMax = Double.NaN;
         private volatile double sigmaMaxSquared = Double.NaN;
+        private volatile double sigmaEstimate = Double.NaN;
         private volatile boolean sigmaExact;
         private volatile TokenBlocks tokenBlocks;
     }
@@ -32,7 +33,21 @@ public final class Problem {
      *                                  {@code > 0}, or the loss cannot use the targets
      */
     public Problem(Design design, Targets targets, Loss loss, double beta) {
-        this(design, targets, loss, new GroupL2Penalty(beta, design.features()), new DataConstants());
+        this(design, targets, loss, new GroupL2Penalty(beta, design.features()));
+    }
+
+    /**
+     * The primal with any group penalty of {@link Penalty}'s family (e.g. the
+     * {@link WeightedGroupL2Penalty}); its group size must be {@code d} and it must fit the
+     * {@code c n} groups.
+     */
+    public Problem(Design design, Targets targets, Loss loss, Penalty penalty) {
+        this(design, targets, loss, penalty, new DataConstants());
+        if (penalty.groupSize() != design.features()) {
+            throw new IllegalArgumentException("the penalty's groups have " + penalty.groupSize()
+                    + " entries, but a token has d = " + design.features() + " features");
+        }
+        penalty.checkGroups(targets.classes() * design.tokens());
         if (design.samples() != targets.samples()) {
             throw new IllegalArgumentException("X has N = " + design.samples() + " samples but y has "
                     + targets.samples() + ": they must have the same first dimension");
@@ -40,7 +55,7 @@ public final class Problem {
         loss.checkTargets(targets);
     }
 
-    private Problem(Design design, Targets targets, Loss loss, GroupL2Penalty penalty, DataConstants constants) {
+    private Problem(Design design, Targets targets, Loss loss, Penalty penalty, DataConstants constants) {
         this.design = design;
         this.targets = targets;
         this.loss = loss;
@@ -50,7 +65,7 @@ public final class Problem {
 
     /** The same data and loss with another beta; cached constants are shared. */
     public Problem withBeta(double beta) {
-        return new Problem(design, targets, loss, new GroupL2Penalty(beta, design.features()), constants);
+        return new Problem(design, targets, loss, penalty.withBeta(beta), constants);
     }
 
     public Design design() {
@@ -65,7 +80,7 @@ public final class Problem {
         return loss;
     }
 
-    public GroupL2Penalty penalty() {
+    public Penalty penalty() {
         return penalty;
     }
 
@@ -103,7 +118,7 @@ public final class Problem {
         return classes() * tokens();
     }
 
-    /** {@code S = A W}, a new {@code N x c} array. */
+    /** {@code S = A W}, a new {@code N x c} array (small problems only: see {@link ScoreStream}). */
     public double[] scores(double[] Z) {
         double[] S = new double[samples() * classes()];
         design.multiply(Z, classes(), S);
@@ -121,9 +136,33 @@ public final class Problem {
         return U;
     }
 
-    /** {@code P(Z) = F(A W) + beta sum ||z_lk||}. */
+    /** {@code P(Z) = F(A W) + beta sum ||z_lk||}, streamed ({@link ScoreStream}: no {@code N x c} array). */
     public double primal(double[] Z) {
-        return loss.value(scores(Z), targets) + penalty.value(Z);
+        return new ScoreStream(this).value(Z) + penalty.value(Z);
+    }
+
+    /**
+     * Bytes a streamed first-order solve of this problem needs (FISTA, the certificate): the
+     * design and targets, {@link #PARAMETER_ARRAYS} parameter-sized arrays and one
+     * {@link ScoreStream} pass's work arrays. No {@code N x c} term: the scores are streamed.
+     * Solvers that hold the scores ({@code bcd}, {@code prox-newton}, {@code admm}) need
+     * {@link #scoreMatrixBytes()} times a few more.
+     */
+    public long estimatedBytes() {
+        return design.bytes() + targets.bytes() + 8L * PARAMETER_ARRAYS * parameterCount()
+                + new ScoreStream(this).workBytes();
+    }
+
+    /**
+     * Parameter-sized arrays a streamed FISTA solve holds at once: iterate, previous iterate,
+     * extrapolated point, gradient, best iterate, the transposed W and accumulator inside the
+     * products, and the certifier's copies.
+     */
+    public static final int PARAMETER_ARRAYS = 10;
+
+    /** Bytes of one {@code N x c} array of doubles (scores, residuals, a dual point). */
+    public long scoreMatrixBytes() {
+        return 8L * samples() * classes();
     }
 
     /**
@@ -133,10 +172,18 @@ public final class Problem {
     public double betaMax() {
         double b = constants.betaMax;
         if (Double.isNaN(b)) {
-            double[] U = residual(new double[parameterCount()]);
             double[] G = new double[parameterCount()];
-            design.transposeMultiply(U, classes(), G);
-            b = penalty.dualNorm(G);
+            new ScoreStream(this).valueAndGradient(new double[parameterCount()], G);
+            // over the penalised groups: an unpenalised group's dual constraint (g = 0) does not
+            // scale with beta, so it cannot define beta_max
+            b = 0;
+            int d = features();
+            for (int g = 0; g < groupCount(); g++) {
+                double v = penalty.groupDual(org.cvxformer.core.linalg.Vec.norm2(G, g * d, d), g);
+                if (Double.isFinite(v)) {
+                    b = Math.max(b, v);
+                }
+            }
             constants.betaMax = b;
         }
         return b;
@@ -157,6 +204,39 @@ public final class Problem {
             constants.sigmaMaxSquared = s;
         }
         return s;
+    }
+
+    /**
+     * A cheap estimate of {@code sigma_max(A)^2} for solvers whose step adapts and backtracks
+     * (issue 13, "setup is cheap"): {@link #ESTIMATE_POWER_STEPS} power-iteration steps on
+     * {@code A^T A}, each one {@code A x} and one {@code A^T s} with a single column. The
+     * Rayleigh quotient is a lower bound of {@code sigma_max^2}; backtracking raises the step's
+     * constant where the bound is too low, and no certificate depends on it. When the exact
+     * value is already known it is returned.
+     */
+    public double sigmaMaxSquaredEstimate() {
+        double s = constants.sigmaMaxSquared;
+        if (!Double.isNaN(s)) {
+            return s;
+        }
+        double e = constants.sigmaEstimate;
+        if (Double.isNaN(e)) {
+            e = Spectral.powerIteration(design::gramApply, design.columns(), ESTIMATE_POWER_STEPS, 1e-3, 0x5eedL);
+            constants.sigmaEstimate = e;
+        }
+        return e;
+    }
+
+    /**
+     * Power-iteration steps of {@link #sigmaMaxSquaredEstimate()}: enough for a Rayleigh quotient
+     * within a few per cent of the top eigenvalue on the designs measured (one-hot pairs,
+     * Gaussian and random-feature tables), so that backtracking rarely fires more than once.
+     */
+    public static final int ESTIMATE_POWER_STEPS = 20;
+
+    /** {@code curvature * sigmaMaxSquaredEstimate() / N}: the cheap starting Lipschitz constant. */
+    public double lipschitzEstimate() {
+        return loss.curvature() * sigmaMaxSquaredEstimate() / samples();
     }
 
     /** True when {@link #sigmaMaxSquared()} came from an exact eigenvalue decomposition. */

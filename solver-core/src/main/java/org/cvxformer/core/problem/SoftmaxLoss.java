@@ -36,33 +36,11 @@ public final class SoftmaxLoss implements Loss {
         return "softmax";
     }
 
-    @Override
-    public double value(double[] S, Targets Y) {
-        int N = Y.samples();
-        int c = Y.classes();
-        // rows in parallel, summed in index order: the same value for any thread count
-        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> logSumExp(S, i * c, c) - targetScore(S, Y, i, c)) / N;
-    }
-
     /**
      * Rough cost of one {@code exp} or {@code log} in multiply-adds, so that a pass over
      * {@code N c} scores is split across threads at the same size as a matrix product would be.
      */
     static final long EXP_WORK = 8;
-
-    /** {@code <y_i, s_i>}: one entry for a label, a dot product for a target row. */
-    private static double targetScore(double[] S, Targets Y, int i, int c) {
-        int o = i * c;
-        if (Y.hasLabels()) {
-            return S[o + Y.label(i)];
-        }
-        double[] y = Y.values();
-        double ys = 0;
-        for (int l = 0; l < c; l++) {
-            ys += y[o + l] * S[o + l];
-        }
-        return ys;
-    }
 
     /** {@code log sum_l e^{s_l}} of one row, shifted by its maximum so nothing overflows. */
     static double logSumExp(double[] S, int o, int c) {
@@ -78,65 +56,100 @@ public final class SoftmaxLoss implements Loss {
     }
 
     @Override
-    public double valueAndGradient(double[] S, Targets Y, double[] U) {
+    public void rowValues(double[] S, Targets Y, int from, int to, double[] U, double[] terms) {
         int N = Y.samples();
         int c = Y.classes();
         double invN = 1.0 / N;
         boolean labels = Y.hasLabels();
         double[] y = labels ? null : Y.values();
-        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> {
-            int o = i * c;
-            double m = Double.NEGATIVE_INFINITY;
-            for (int l = 0; l < c; l++) {
-                m = Math.max(m, S[o + l]);
-            }
-            double z = 0;
-            for (int l = 0; l < c; l++) {
-                double e = Math.exp(S[o + l] - m);
-                U[o + l] = e;
-                z += e;
-            }
-            double value = m + Math.log(z) - targetScore(S, Y, i, c);
-            double scale = invN / z;
-            for (int l = 0; l < c; l++) {
-                U[o + l] *= scale;
-            }
-            if (labels) {
-                U[o + Y.label(i)] -= invN;
-            } else {
+        // rows in parallel; each row on its own, so the terms do not depend on the thread count
+        Parallel.forRange(to - from, (long) (to - from) * c * EXP_WORK, (r0, r1) -> {
+            double[] e = U == null ? new double[c] : null;
+            for (int r = r0; r < r1; r++) {
+                int i = from + r;
+                int o = r * c;
+                double m = Double.NEGATIVE_INFINITY;
                 for (int l = 0; l < c; l++) {
-                    U[o + l] -= y[o + l] * invN;
+                    m = Math.max(m, S[o + l]);
+                }
+                double ys;
+                if (labels) {
+                    ys = S[o + Y.label(i)];
+                } else {
+                    ys = 0;
+                    int yo = i * c;
+                    for (int l = 0; l < c; l++) {
+                        ys += y[yo + l] * S[o + l];
+                    }
+                }
+                // e^{s - m}, into U (which may be S itself: read above, overwritten here)
+                double[] ex = U == null ? e : U;
+                int eo = U == null ? 0 : o;
+                RowMath.expShifted(S, o, c, m, ex, eo);
+                double z = 0;
+                for (int l = 0; l < c; l++) {
+                    z += ex[eo + l];
+                }
+                terms[r] = m + Math.log(z) - ys;
+                if (U == null) {
+                    continue;
+                }
+                double scale = invN / z;
+                for (int l = 0; l < c; l++) {
+                    U[o + l] *= scale;
+                }
+                if (labels) {
+                    U[o + Y.label(i)] -= invN;
+                } else {
+                    int yo = i * c;
+                    for (int l = 0; l < c; l++) {
+                        U[o + l] -= y[yo + l] * invN;
+                    }
                 }
             }
-            return value;
-        }) * invN;
+        });
     }
 
     @Override
-    public double conjugate(double[] U, Targets Y) {
+    public void rowConjugates(double[] U, Targets Y, int from, int to, double[] terms) {
         int N = Y.samples();
         int c = Y.classes();
-        double[] y = Y.values();
+        boolean labels = Y.hasLabels();
+        double[] y = labels ? null : Y.values();
         // a row outside the simplex gives +inf, which the ordered sum keeps
-        return Parallel.sumRows(N, (long) N * c * EXP_WORK, i -> {
-            int o = i * c;
-            double sum = 0;
-            double negEntropy = 0;
-            for (int l = 0; l < c; l++) {
-                double q = N * U[o + l] + y[o + l];
-                if (q < -SIMPLEX_TOLERANCE || Double.isNaN(q)) {
-                    return Double.POSITIVE_INFINITY;
+        Parallel.forRange(to - from, (long) (to - from) * c * EXP_WORK, (r0, r1) -> {
+            double[] q = new double[c];
+            for (int r = r0; r < r1; r++) {
+                int i = from + r;
+                int o = r * c;
+                int label = labels ? Y.label(i) : -1;
+                double sum = 0;
+                boolean outside = false;
+                for (int l = 0; l < c; l++) {
+                    double yl = labels ? (l == label ? 1.0 : 0.0) : y[i * c + l];
+                    double ql = N * U[o + l] + yl;
+                    if (ql < -SIMPLEX_TOLERANCE || Double.isNaN(ql)) {
+                        outside = true;
+                        break;
+                    }
+                    q[l] = ql;
+                    if (ql > 0) {
+                        sum += ql;
+                    }
                 }
-                if (q > 0) {
-                    negEntropy += q * Math.log(q);
-                    sum += q;
+                if (outside || Math.abs(sum - 1.0) > SUM_TOLERANCE_PER_CLASS * Math.max(4, c)) {
+                    terms[r] = Double.POSITIVE_INFINITY;
+                    continue;
                 }
+                double negEntropy = 0;
+                for (int l = 0; l < c; l++) {
+                    if (q[l] > 0) {
+                        negEntropy += q[l] * Math.log(q[l]);
+                    }
+                }
+                terms[r] = negEntropy;
             }
-            if (Math.abs(sum - 1.0) > SUM_TOLERANCE_PER_CLASS * Math.max(4, c)) {
-                return Double.POSITIVE_INFINITY;
-            }
-            return negEntropy;
-        }) / N;
+        });
     }
 
     @Override

@@ -104,6 +104,11 @@ public final class SparseDesign implements Design {
     }
 
     @Override
+    public long bytes() {
+        return 12L * val.length + 4L * (N + 1);
+    }
+
+    @Override
     public boolean isSparse() {
         return true;
     }
@@ -116,16 +121,16 @@ public final class SparseDesign implements Design {
     }
 
     @Override
-    public void multiply(double[] W, int c, double[] S) {
+    public RowProduct multiplier(double[] W, int c) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
-        Designs.checkLength("S", S.length, (long) N * c);
         // W transposed to (nd x c) so that the inner loop over classes is contiguous.
         double[] wt = Designs.transpose(W, c, nd);
-        Parallel.forRange(N, (long) val.length * c, (from, to) -> {
-            Arrays.fill(S, from * c, to * c, 0.0);
-            for (int i = from; i < to; i++) {
-                int si = i * c;
+        return (first, last, S) -> Parallel.forRange(last - first, (long) (rowStart[last] - rowStart[first]) * c, (r0, r1) -> {
+            Arrays.fill(S, r0 * c, r1 * c, 0.0);
+            for (int r = r0; r < r1; r++) {
+                int i = first + r;
+                int si = r * c;
                 for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
                     double v = val[p];
                     int w = col[p] * c;
@@ -138,26 +143,34 @@ public final class SparseDesign implements Design {
     }
 
     @Override
-    public void transposeMultiply(double[] U, int c, double[] G) {
+    public TransposeAccumulator transposeAccumulator(int c) {
         int nd = n * d;
-        Designs.checkLength("U", U.length, (long) N * c);
-        Designs.checkLength("G", G.length, (long) c * nd);
         // Accumulate G^T (nd x c) row by row of A; split over class ranges so each entry's
-        // sum runs over i in the same order whatever the thread count.
+        // sum runs over i in row order whatever the thread count and the block split.
         double[] gt = new double[nd * c];
-        Parallel.forRange(c, (long) val.length * c, (from, to) -> {
-            for (int i = 0; i < N; i++) {
-                int ui = i * c;
-                for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
-                    double v = val[p];
-                    int g = col[p] * c;
-                    for (int l = from; l < to; l++) {
-                        gt[g + l] += v * U[ui + l];
+        return new TransposeAccumulator() {
+            @Override
+            public void add(int first, int last, double[] U) {
+                Parallel.forRange(c, (long) (rowStart[last] - rowStart[first]) * c, (from, to) -> {
+                    for (int i = first; i < last; i++) {
+                        int ui = (i - first) * c;
+                        for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                            double v = val[p];
+                            int g = col[p] * c;
+                            for (int l = from; l < to; l++) {
+                                gt[g + l] += v * U[ui + l];
+                            }
+                        }
                     }
-                }
+                });
             }
-        });
-        Vec.transpose(gt, nd, c, G);
+
+            @Override
+            public void finish(double[] G) {
+                Designs.checkLength("G", G.length, (long) c * nd);
+                Vec.transpose(gt, nd, c, G);
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.cvxformer.core.problem;
 
+import org.cvxformer.core.linalg.Parallel;
+
 /**
  * {@code loss(s, y) = 1/2 ||s - y||^2}, gradient {@code s - y}, conjugate
  * {@code loss*(v) = 1/2 ||v||^2 + <v, y>} (math.md section 2). Summed over samples and scaled
@@ -18,40 +20,53 @@ public final class SquaredLoss implements Loss {
         return "squared";
     }
 
-    @Override
-    public double value(double[] S, Targets Y) {
-        double[] y = Y.values();
-        double s = 0;
-        for (int p = 0; p < y.length; p++) {
-            double r = S[p] - y[p];
-            s += r * r;
-        }
-        return 0.5 * s / Y.samples();
+    /** {@code y_il}: 1 or 0 for labels, the stored entry for real rows. */
+    private static double target(Targets Y, double[] y, int i, int l, int c) {
+        return y == null ? (Y.label(i) == l ? 1.0 : 0.0) : y[i * c + l];
     }
 
     @Override
-    public double valueAndGradient(double[] S, Targets Y, double[] U) {
-        double[] y = Y.values();
+    public void rowValues(double[] S, Targets Y, int from, int to, double[] U, double[] terms) {
+        int c = Y.classes();
         double invN = 1.0 / Y.samples();
-        double s = 0;
-        for (int p = 0; p < y.length; p++) {
-            double r = S[p] - y[p];
-            s += r * r;
-            U[p] = r * invN;
-        }
-        return 0.5 * s * invN;
+        double[] y = Y.hasLabels() ? null : Y.values();
+        Parallel.forRange(to - from, (long) (to - from) * c, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int i = from + r;
+                int o = r * c;
+                double s = 0;
+                for (int l = 0; l < c; l++) {
+                    double res = S[o + l] - target(Y, y, i, l, c);
+                    s += res * res;
+                    if (U != null) {
+                        U[o + l] = res * invN;
+                    }
+                }
+                terms[r] = 0.5 * s;
+            }
+        });
     }
 
+    /** {@code loss*(N u_i, y_i) = (N^2/2) ||u_i||^2 + N <u_i, y_i>}. */
     @Override
-    public double conjugate(double[] U, Targets Y) {
-        double[] y = Y.values();
-        double uu = 0;
-        double uy = 0;
-        for (int p = 0; p < y.length; p++) {
-            uu += U[p] * U[p];
-            uy += U[p] * y[p];
-        }
-        return 0.5 * Y.samples() * uu + uy;
+    public void rowConjugates(double[] U, Targets Y, int from, int to, double[] terms) {
+        int c = Y.classes();
+        int N = Y.samples();
+        double[] y = Y.hasLabels() ? null : Y.values();
+        Parallel.forRange(to - from, (long) (to - from) * c, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int i = from + r;
+                int o = r * c;
+                double uu = 0;
+                double uy = 0;
+                for (int l = 0; l < c; l++) {
+                    double v = N * U[o + l];
+                    uu += v * v;
+                    uy += v * target(Y, y, i, l, c);
+                }
+                terms[r] = 0.5 * uu + uy;
+            }
+        });
     }
 
     @Override

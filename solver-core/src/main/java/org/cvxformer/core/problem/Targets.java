@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * Targets {@code Y} in {@code R^{N x c}} (math.md section 1): either integer labels
  * {@code y_i in {0..c-1}}, read as one-hot rows {@code e_{y_i}}, or real rows. Immutable.
+ *
+ * <p>Labels are kept as {@code int[N]} only: the one-hot matrix is never formed (at p = 997 it
+ * would be {@code N x c} = 4 GB, issue 13), so losses read {@link #label(int)} for label targets
+ * and {@link #get(int, int)} / the row-major values only for real ones.
  */
 public final class Targets {
     private final int N;
@@ -27,16 +31,14 @@ public final class Targets {
         if (classes < 2) {
             throw new IllegalArgumentException("classes = " + classes + ": expected at least 2");
         }
-        double[] y = new double[labels.length * classes];
         for (int i = 0; i < labels.length; i++) {
             int l = labels[i];
             if (l < 0 || l >= classes) {
                 throw new IllegalArgumentException("label y[" + i + "] = " + l + " is outside 0.." + (classes - 1)
                         + " (labels must be 0-based class indices; pass --classes if some classes are absent)");
             }
-            y[i * classes + l] = 1.0;
         }
-        return new Targets(labels.length, classes, y, labels.clone());
+        return new Targets(labels.length, classes, null, labels.clone());
     }
 
     /** Labels with {@code c = max label + 1}. */
@@ -77,14 +79,22 @@ public final class Targets {
         return c;
     }
 
-    /** {@code Y[i, l]}. */
+    /** {@code Y[i, l]} (for labels, 1 when {@code l} is the label of sample {@code i}, else 0). */
     public double get(int i, int l) {
-        return y[i * c + l];
+        return labels != null ? (labels[i] == l ? 1.0 : 0.0) : y[i * c + l];
     }
 
-    /** The row-major values; callers must not modify the array. */
+    /** The row-major values of real targets; callers must not modify the array. */
     double[] values() {
+        if (y == null) {
+            throw new IllegalStateException("label targets have no dense matrix (read label(i))");
+        }
         return y;
+    }
+
+    /** Bytes held: {@code 4 N} for labels, {@code 8 N c} for real rows. */
+    public long bytes() {
+        return labels != null ? 4L * N : 8L * N * c;
     }
 
     /** True when the targets are labels (one-hot rows). */
@@ -131,11 +141,11 @@ public final class Targets {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Targets t && t.N == N && t.c == c && Arrays.equals(t.y, y);
+        return o instanceof Targets t && t.N == N && t.c == c && Arrays.equals(t.y, y) && Arrays.equals(t.labels, labels);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(y);
+        return 31 * Arrays.hashCode(y) + Arrays.hashCode(labels);
     }
 }

@@ -187,10 +187,9 @@ public final class TokenTableDesign implements Design {
     }
 
     @Override
-    public void multiply(double[] W, int c, double[] S) {
+    public RowProduct multiplier(double[] W, int c) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
-        Designs.checkLength("S", S.length, (long) N * c);
         double[] wt = Designs.transpose(W, c, nd);
         double[][] R = new double[n][];
         for (int k = 0; k < n; k++) {
@@ -216,15 +215,16 @@ public final class TokenTableDesign implements Design {
             R[k] = r;
         }
         // S_i = sum_k R_k[t_ik], k in order
-        Parallel.forRange(N, (long) N * n * c, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int so = i * c;
+        return (first, last, S) -> Parallel.forRange(last - first, (long) (last - first) * n * c, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int i = first + r;
+                int so = r * c;
                 System.arraycopy(R[0], rowOf[0][i] * c, S, so, c);
                 for (int k = 1; k < n; k++) {
-                    double[] r = R[k];
+                    double[] rk = R[k];
                     int ro = rowOf[k][i] * c;
                     for (int l = 0; l < c; l++) {
-                        S[so + l] += r[ro + l];
+                        S[so + l] += rk[ro + l];
                     }
                 }
             }
@@ -232,44 +232,59 @@ public final class TokenTableDesign implements Design {
     }
 
     @Override
-    public void transposeMultiply(double[] U, int c, double[] G) {
+    public TransposeAccumulator transposeAccumulator(int c) {
         int nd = n * d;
-        Designs.checkLength("U", U.length, (long) N * c);
-        Designs.checkLength("G", G.length, (long) c * nd);
-        double[] gt = new double[nd * c];
+        // Q_k = E_k^T U, accumulated block by block; each entry sums over samples i in order
+        double[][] Q = new double[n][];
         for (int k = 0; k < n; k++) {
-            double[] t = tables[k];
-            int V = t.length / d;
-            int[] rows = rowOf[k];
-            // Q_k = E_k^T U, split over classes; each entry sums over samples i in order
-            double[] q = new double[V * c];
-            Parallel.forRange(c, (long) N * c, (from, to) -> {
-                for (int i = 0; i < N; i++) {
-                    int qo = rows[i] * c;
-                    int uo = i * c;
-                    for (int l = from; l < to; l++) {
-                        q[qo + l] += U[uo + l];
-                    }
-                }
-            });
-            // Gt_k = T_k^T Q_k, split over features j; each entry sums over v in order
-            int go = k * d * c;
-            Parallel.forRange(d, (long) V * d * c, (from, to) -> {
-                for (int v = 0; v < V; v++) {
-                    int qo = v * c;
-                    for (int j = from; j < to; j++) {
-                        double a = t[v * d + j];
-                        if (a != 0) {
-                            int g = go + j * c;
-                            for (int l = 0; l < c; l++) {
-                                gt[g + l] += a * q[qo + l];
+            Q[k] = new double[(tables[k].length / d) * c];
+        }
+        return new TransposeAccumulator() {
+            @Override
+            public void add(int first, int last, double[] U) {
+                for (int k = 0; k < n; k++) {
+                    int[] rows = rowOf[k];
+                    double[] q = Q[k];
+                    Parallel.forRange(c, (long) (last - first) * c, (from, to) -> {
+                        for (int i = first; i < last; i++) {
+                            int qo = rows[i] * c;
+                            int uo = (i - first) * c;
+                            for (int l = from; l < to; l++) {
+                                q[qo + l] += U[uo + l];
                             }
                         }
-                    }
+                    });
                 }
-            });
-        }
-        Vec.transpose(gt, nd, c, G);
+            }
+
+            @Override
+            public void finish(double[] G) {
+                Designs.checkLength("G", G.length, (long) c * nd);
+                double[] gt = new double[nd * c];
+                for (int k = 0; k < n; k++) {
+                    double[] t = tables[k];
+                    int V = t.length / d;
+                    double[] q = Q[k];
+                    // Gt_k = T_k^T Q_k, split over features j; each entry sums over v in order
+                    int go = k * d * c;
+                    Parallel.forRange(d, (long) V * d * c, (from, to) -> {
+                        for (int v = 0; v < V; v++) {
+                            int qo = v * c;
+                            for (int j = from; j < to; j++) {
+                                double a = t[v * d + j];
+                                if (a != 0) {
+                                    int g = go + j * c;
+                                    for (int l = 0; l < c; l++) {
+                                        gt[g + l] += a * q[qo + l];
+                                    }
+                                }
+                            }
+                        }
+                    });
+                }
+                Vec.transpose(gt, nd, c, G);
+            }
+        };
     }
 
     /**

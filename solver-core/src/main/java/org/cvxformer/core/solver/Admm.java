@@ -59,8 +59,15 @@ public final class Admm implements Solver {
         return "admm";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (5 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 5);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         long t0 = System.nanoTime();
         int c = pb.classes();
         int P = pb.parameterCount();
@@ -96,6 +103,7 @@ public final class Admm implements Solver {
         DualPoint bestDual = null;
         List<IterationRecord> history = new ArrayList<>();
         Status status = Status.ITERATION_LIMIT;
+        StallDetector stall = new StallDetector(cfg.stallIterations());
         String message = "reached the iteration limit " + cfg.maxIterations();
         double rPrimal = Double.NaN;
         double rDual = Double.NaN;
@@ -165,6 +173,12 @@ public final class Admm implements Solver {
                             cfg.tolerance());
                     break;
                 }
+                String stalled = stall.update(bestP, bestDual.value());
+                if (stalled != null) {
+                    status = Status.APPROXIMATE;
+                    message = stalled;
+                    break;
+                }
                 if (seconds >= cfg.maxSeconds()) {
                     status = Status.TIME_LIMIT;
                     message = "reached the time limit of " + cfg.maxSeconds() + " s";
@@ -181,9 +195,7 @@ public final class Admm implements Solver {
             }
         }
         Certificate cert = Certifier.certify(pb, bestV, bestDual);
-        if (status != Status.OPTIMAL && status != Status.FAILED && cert.relativeGap() <= cfg.tolerance()) {
-            status = Status.OPTIMAL;
-        }
+        status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
         String update;
         if (system != null) {
             update = String.format(Locale.ROOT, "Cholesky W-update on the %s (%d factorisations, %d reused)",

@@ -63,14 +63,22 @@ public final class AutoSolver implements Solver {
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
         long work = pb.design().storedEntries() * pb.classes();
-        if (pb.loss() instanceof SoftmaxLoss && !pb.design().isSparse() && work <= NEWTON_MAX_WORK) {
-            SolverResult r = new ProxNewton().solve(pb, cfg, listener);
+        ProxNewton newton = new ProxNewton();
+        if (pb.loss() instanceof SoftmaxLoss && !pb.design().isSparse() && work <= NEWTON_MAX_WORK
+                && newton.refusal(pb) == null) {
+            SolverResult r = newton.solve(pb, cfg, listener);
             return relabel(r, "auto picked prox-newton (dense softmax, " + work + " multiply-adds per pass)", 0, 0, List.of());
         }
         // One FISTA run that, after the probe iterations, hands over to bcd if the iterate is
         // sparse, and otherwise simply goes on (keeping its momentum and step size).
         int groups = pb.groupCount();
         int probeIters = Math.min(probeIterations, cfg.maxIterations());
+        // bcd holds N x c scores: at scale (p = 997: 4 GB each) it is refused and fista goes on
+        Solver bcd = new BlockCoordinateDescent();
+        String bcdRefusal = bcd.refusal(pb);
+        if (bcdRefusal != null) {
+            probeIters = cfg.maxIterations();
+        }
         double[] activeAtProbe = {Double.NaN};
         // no hand-over when the iteration limit leaves nothing for bcd
         SolverResult probe = new Fista().solve(pb, cfg, listener, probeIters < cfg.maxIterations() ? probeIters : 0, z -> {
@@ -88,9 +96,10 @@ public final class AutoSolver implements Solver {
                 : String.format(Locale.ROOT, " (%.0f%% of %d groups active after %d iterations)", 100 * activeAtProbe[0],
                         groups, probeIters);
         if (!handedOver) {
-            return relabel(probe, "auto kept fista" + seen, 0, 0, List.of());
+            String why = bcdRefusal != null ? "auto kept fista (bcd refused: " + bcdRefusal + ")" : "auto kept fista" + seen;
+            return relabel(probe, why, 0, 0, List.of());
         }
-        Solver s = new BlockCoordinateDescent();
+        Solver s = bcd;
         double offset = probe.seconds();
         SolverConfig rest = cfg.withInitial(probe.z()).withMaxIterations(Math.max(1, cfg.maxIterations() - probe.iterations()))
                 .withMaxSeconds(Math.max(1e-3, cfg.maxSeconds() - offset));

@@ -10,6 +10,7 @@ import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.GroupL2Penalty;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.TokenBlocks;
@@ -76,8 +77,15 @@ public final class BlockCoordinateDescent implements Solver {
         return "bcd";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (4 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 4);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         return new Run(pb, cfg, listener).run();
     }
 
@@ -89,7 +97,7 @@ public final class BlockCoordinateDescent implements Solver {
         final long t0 = System.nanoTime();
         final Design A;
         final Loss loss;
-        final GroupL2Penalty pen;
+        final Penalty pen;
         final TokenBlocks B;
         final int N, n, d, c, groups, P;
         final double beta;
@@ -171,8 +179,7 @@ public final class BlockCoordinateDescent implements Solver {
             int wsSize = Math.min(groups, tu.workingSetStart());
             int outer = 0;
             int screenedCount = screenedAtStart;
-            int stall = 0;
-            double lastP = Double.POSITIVE_INFINITY, lastD = Double.NEGATIVE_INFINITY;
+            StallDetector stall = new StallDetector(OUTER_STALL);
             while (true) {
                 outer++;
                 double F = st.gradient(st.St, pb, U);
@@ -211,14 +218,10 @@ public final class BlockCoordinateDescent implements Solver {
                     message = "reached the time limit of " + cfg.maxSeconds() + " s";
                     break;
                 }
-                boolean moved = Pz < lastP - 1e-15 * Math.abs(lastP) || bestD > lastD + 1e-15 * Math.abs(lastD);
-                stall = moved ? 0 : stall + 1;
-                lastP = Math.min(lastP, Pz);
-                lastD = bestD;
-                if (stall >= OUTER_STALL) {
+                String stalled = stall.update(Pz, bestD);
+                if (stalled != null) {
                     status = Status.APPROXIMATE;
-                    message = "no progress in " + stall + " outer iterations at relative gap " + fmt(rel)
-                            + " (floating-point limit)";
+                    message = stalled + " (outer iterations)";
                     break;
                 }
 
@@ -231,11 +234,7 @@ public final class BlockCoordinateDescent implements Solver {
             }
             DualPoint candidate = bestU == null ? null : new DualPoint(bestU, bestD, bestSource);
             Certificate cert = Certifier.certify(pb, z, candidate);
-            if (cert.relativeGap() <= cfg.tolerance()) {
-                status = Status.OPTIMAL;
-            } else if (status == Status.OPTIMAL) {
-                status = Status.APPROXIMATE;
-            }
+            status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
             double seconds = (System.nanoTime() - t0) * 1e-9;
             message += String.format(Locale.ROOT,
                     "; %d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",
@@ -292,7 +291,7 @@ public final class BlockCoordinateDescent implements Solver {
                     prio[g] = Double.POSITIVE_INFINITY;
                     active++;
                 } else {
-                    prio[g] = Vec.norm2(G, g * d, d) / beta;
+                    prio[g] = pen.groupDual(Vec.norm2(G, g * d, d), g) / beta;
                 }
             }
             int m = Math.min(cand.size(), Math.max(size, 2 * active));
@@ -359,7 +358,7 @@ public final class BlockCoordinateDescent implements Solver {
                     lastClass = l;
                 }
                 B.transposeMultiply(k, col, 0, blk, 0);
-                gmax = Math.max(gmax, Vec.norm2(blk, 0, d));
+                gmax = Math.max(gmax, pen.groupDual(Vec.norm2(blk, 0, d), g));
             }
             double t = gmax > beta ? beta / gmax : 1.0;
             double[] Ut = new double[U.length];
@@ -399,7 +398,7 @@ public final class BlockCoordinateDescent implements Solver {
                 for (int j = 0; j < d; j++) {
                     v[j] = z[off + j] - grad[j] / L;
                 }
-                GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                GroupL2Penalty.groupSoftThreshold(v, 0, d, pen.groupThreshold(g) / L);
                 if (L >= Lmax) {
                     setGroup(g, v);
                     break;

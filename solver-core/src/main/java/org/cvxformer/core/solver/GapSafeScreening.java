@@ -66,10 +66,9 @@ public final class GapSafeScreening {
         TokenBlocks B = pb.tokenBlocks();
         int n = pb.tokens(), d = pb.features();
         double rad = radius(pb, gap);
-        double beta = pb.beta();
         int count = 0;
         for (int g = 0; g < screened.length; g++) {
-            if (!screened[g] && Vec.norm2(G, g * d, d) + rad * Math.sqrt(B.sigmaMaxSquaredBound(g % n)) < beta) {
+            if (!screened[g] && Vec.norm2(G, g * d, d) + rad * Math.sqrt(B.sigmaMaxSquaredBound(g % n)) < pb.penalty().groupThreshold(g)) {
                 screened[g] = true;
                 count++;
             }

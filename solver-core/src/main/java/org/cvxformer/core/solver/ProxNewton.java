@@ -10,6 +10,7 @@ import org.cvxformer.core.linalg.Spectral;
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.GroupL2Penalty;
+import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.SoftmaxLoss;
@@ -59,8 +60,15 @@ public final class ProxNewton implements Solver {
         return "prox-newton";
     }
 
+    /** Holds its scores and residuals as {@code N x c} arrays (7 of them at most). */
+    @Override
+    public String refusal(Problem pb) {
+        return Solvers.scoreArraysRefusal(name(), pb, 7);
+    }
+
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        Solvers.require(this, pb);
         long t0 = System.nanoTime();
         SolverConfig.Tuning tu = cfg.tuning();
         Loss loss = pb.loss();
@@ -73,7 +81,7 @@ public final class ProxNewton implements Solver {
             throw new IllegalArgumentException("loss '" + loss.name() + "' is not supported by prox-newton");
         }
         Design A = pb.design();
-        GroupL2Penalty pen = pb.penalty();
+        Penalty pen = pb.penalty();
         TokenBlocks B = pb.tokenBlocks();
         int N = pb.samples(), n = pb.tokens(), d = pb.features(), c = pb.classes();
         int groups = c * n, P = pb.parameterCount();
@@ -112,6 +120,7 @@ public final class ProxNewton implements Solver {
         int it = 0;
         int innerTotal = 0;
         int screenedCount = 0;
+        StallDetector stall = new StallDetector(cfg.stallIterations());
         while (true) {
             double F = loss.valueAndGradient(S, pb.targets(), U);
             A.transposeMultiply(U, c, G);
@@ -143,6 +152,12 @@ public final class ProxNewton implements Solver {
             if (rel <= cfg.tolerance()) {
                 status = Status.OPTIMAL;
                 message = "relative duality gap " + fmt(rel) + " <= tolerance " + fmt(cfg.tolerance());
+                break;
+            }
+            String stalled = stall.update(Pz, bestD);
+            if (stalled != null) {
+                status = Status.APPROXIMATE;
+                message = stalled;
                 break;
             }
             if (it >= cfg.maxIterations()) {
@@ -222,7 +237,7 @@ public final class ProxNewton implements Solver {
                     for (int j = 0; j < d; j++) {
                         v[j] = z[off + j] + D[off + j] - blk[j] / L;
                     }
-                    GroupL2Penalty.groupSoftThreshold(v, 0, d, beta / L);
+                    GroupL2Penalty.groupSoftThreshold(v, 0, d, pen.groupThreshold(g) / L);
                     double ch = 0;
                     for (int j = 0; j < d; j++) {
                         step[j] = v[j] - z[off + j] - D[off + j];
@@ -289,11 +304,7 @@ public final class ProxNewton implements Solver {
         }
         DualPoint cand = bestU == null ? null : new DualPoint(bestU, bestD, "rescaled-residual");
         Certificate cert = Certifier.certify(pb, z, cand);
-        if (cert.relativeGap() <= cfg.tolerance()) {
-            status = Status.OPTIMAL;
-        } else if (status == Status.OPTIMAL) {
-            status = Status.APPROXIMATE;
-        }
+        status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
         double seconds = (System.nanoTime() - t0) * 1e-9;
         message += String.format(Locale.ROOT, "; %d Newton steps, %d inner epochs, %d/%d groups screened",
                 it, innerTotal, screenedCount, groups);

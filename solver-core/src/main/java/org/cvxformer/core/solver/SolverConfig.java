@@ -75,10 +75,14 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
      *                              needed no backtracking, so steps grow towards the local curvature
      *                              (Scheinberg, Goldfarb, Bai 2014); 1 keeps the global constant. Not
      *                              used for squared loss, whose curvature is constant (0.8)
+     * @param streamBlockRows       FISTA: rows per block of the streamed scores (ScoreStream); 0 (the
+     *                              default) for {@code BLOCK_ENTRIES / c}, a function of the shape only,
+     *                              never of the thread count. Results on sparse and token-table designs
+     *                              do not depend on it at all (bit for bit)
      */
     public record Tuning(int workingSetStart, int gapEvery, double innerTolerance, int extrapolationDepth,
             boolean screening, double softmaxBlockCurvature, double admmRho, double admmMu, double admmTau,
-            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo, double fistaStepDecrease) {
+            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo, double fistaStepDecrease, int streamBlockRows) {
         public Tuning {
             if (workingSetStart < 1) {
                 throw new IllegalArgumentException("working set start = " + workingSetStart + ": expected >= 1");
@@ -102,6 +106,10 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
             if (newtonInnerEpochs < 1 || !(newtonArmijo > 0 && newtonArmijo < 0.5)) {
                 throw new IllegalArgumentException("prox-newton: expected inner epochs >= 1 and Armijo constant in (0, 1/2)");
             }
+            if (streamBlockRows < 0) {
+                throw new IllegalArgumentException("stream block rows = " + streamBlockRows
+                        + ": expected >= 1, or 0 for the default (ScoreStream.BLOCK_ENTRIES / c)");
+            }
             if (!(fistaStepDecrease > 0 && fistaStepDecrease <= 1)) {
                 throw new IllegalArgumentException("fista step decrease = " + fistaStepDecrease
                         + ": expected a factor in (0, 1] (1 keeps the global Lipschitz constant)");
@@ -110,55 +118,60 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
 
         /** The documented defaults. */
         public static Tuning defaults() {
-            return new Tuning(16, 10, 0.3, 5, true, 0.25, 1.0, 10, 2, 5, 30, 1e-4, 0.8);
+            return new Tuning(16, 10, 0.3, 5, true, 0.25, 1.0, 10, 2, 5, 30, 1e-4, 0.8, 0);
         }
 
         public Tuning withWorkingSetStart(int v) {
-            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withGapEvery(int v) {
-            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withInnerTolerance(double v) {
-            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withExtrapolationDepth(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withScreening(boolean v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withSoftmaxBlockCurvature(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withAdmmRho(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withAdmmBalancing(double mu, double tau) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withAdmmGapEvery(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withNewtonInnerEpochs(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo, fistaStepDecrease, streamBlockRows);
         }
 
         public Tuning withFistaStepDecrease(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, v);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, v, streamBlockRows);
+        }
+
+        /** Rows per block of the streamed scores; 0 for {@link org.cvxformer.core.problem.ScoreStream#defaultBlockRows}. */
+        public Tuning withStreamBlockRows(int v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, v);
         }
 
         public Tuning withNewtonArmijo(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v, fistaStepDecrease);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v, fistaStepDecrease, streamBlockRows);
         }
     }
 

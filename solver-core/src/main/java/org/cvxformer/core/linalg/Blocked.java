@@ -7,7 +7,7 @@ package org.cvxformer.core.linalg;
  * {@code k}, and a microkernel adds the {@code MR x NR} product of one panel pair into {@code C}
  * by broadcast multiply-adds held in registers ({@link VectorGemm} with the Vector API, the scalar
  * kernel here otherwise). Packing makes the four {@code op} combinations one kernel and pads the
- * ragged edges with zeros, so the kernel only ever sees full tiles.
+ * ragged edges with zeros, so the kernel only ever computes full tiles.
  *
  * <p>Order: an entry of {@code C} is summed over {@code k} block by block of {@link #KC} in
  * increasing {@code k}, each block's terms accumulated in order from zero, then added to
@@ -67,15 +67,31 @@ final class Blocked {
                 packB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MR) {
                     int mr = Math.min(MR, i1 - ic);
-                    packA(ta, a, ao, lda, ic, mr, pc, kc, ap);
+                    // a full panel of A is read in place (entry (r, p) at aBase + r rs + p ps: six rows
+                    // streamed along k); a panel of A^T (six entries per k, lda apart) or a ragged last
+                    // panel is packed, the latter with zero rows
+                    float[] asrc;
+                    int aBase, rs, ps;
+                    if (mr == MR && !ta) {
+                        asrc = a;
+                        aBase = ao + ic * lda + pc;
+                        rs = lda;
+                        ps = 1;
+                    } else {
+                        packA(ta, a, ao, lda, ic, mr, pc, kc, ap);
+                        asrc = ap;
+                        aBase = 0;
+                        rs = 1;
+                        ps = MR;
+                    }
                     for (int q = 0; q < panels; q++) {
                         int j = jc + q * NR32;
                         int nr = Math.min(NR32, jc + nc - j);
                         int cij = co + ic * ldc + j;
                         if (simd) {
-                            VectorGemm.kernel32(kc, ap, bp, q * kc * NR32, c, cij, ldc, mr, nr, add, tile);
+                            VectorGemm.kernel32(kc, asrc, aBase, rs, ps, bp, q * kc * NR32, c, cij, ldc, mr, nr, add, tile);
                         } else {
-                            kernel32(kc, ap, bp, q * kc * NR32, c, cij, ldc, mr, nr, add, tile);
+                            kernel32(kc, asrc, aBase, rs, ps, bp, q * kc * NR32, c, cij, ldc, mr, nr, add, tile);
                         }
                     }
                 }
@@ -134,13 +150,13 @@ final class Blocked {
     }
 
     /** Scalar microkernel: the {@code mr x nr} corner of the tile, added to C (or stored, if not {@code add}). */
-    private static void kernel32(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, int mr, int nr,
-            boolean add, float[] t) {
+    private static void kernel32(int kc, float[] ap, int ab, int rs, int ps, float[] bp, int bo, float[] c, int co,
+            int ldc, int mr, int nr, boolean add, float[] t) {
         java.util.Arrays.fill(t, 0f);
         for (int p = 0; p < kc; p++) {
             int bq = bo + p * NR32;
             for (int r = 0; r < MR; r++) {
-                float x = ap[p * MR + r];
+                float x = ap[ab + r * rs + p * ps];
                 int tr = r * NR32;
                 for (int s = 0; s < NR32; s++) {
                     t[tr + s] += x * bp[bq + s];
@@ -190,15 +206,31 @@ final class Blocked {
                 packB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MR) {
                     int mr = Math.min(MR, i1 - ic);
-                    packA(ta, a, ao, lda, ic, mr, pc, kc, ap);
+                    // a full panel of A is read in place (entry (r, p) at aBase + r rs + p ps: six rows
+                    // streamed along k); a panel of A^T (six entries per k, lda apart) or a ragged last
+                    // panel is packed, the latter with zero rows
+                    double[] asrc;
+                    int aBase, rs, ps;
+                    if (mr == MR && !ta) {
+                        asrc = a;
+                        aBase = ao + ic * lda + pc;
+                        rs = lda;
+                        ps = 1;
+                    } else {
+                        packA(ta, a, ao, lda, ic, mr, pc, kc, ap);
+                        asrc = ap;
+                        aBase = 0;
+                        rs = 1;
+                        ps = MR;
+                    }
                     for (int q = 0; q < panels; q++) {
                         int j = jc + q * NR64;
                         int nr = Math.min(NR64, jc + nc - j);
                         int cij = co + ic * ldc + j;
                         if (simd) {
-                            VectorGemm.kernel64(kc, ap, bp, q * kc * NR64, c, cij, ldc, mr, nr, add, tile);
+                            VectorGemm.kernel64(kc, asrc, aBase, rs, ps, bp, q * kc * NR64, c, cij, ldc, mr, nr, add, tile);
                         } else {
-                            kernel64(kc, ap, bp, q * kc * NR64, c, cij, ldc, mr, nr, add, tile);
+                            kernel64(kc, asrc, aBase, rs, ps, bp, q * kc * NR64, c, cij, ldc, mr, nr, add, tile);
                         }
                     }
                 }
@@ -252,13 +284,13 @@ final class Blocked {
         }
     }
 
-    private static void kernel64(int kc, double[] ap, double[] bp, int bo, double[] c, int co, int ldc, int mr, int nr,
-            boolean add, double[] t) {
+    private static void kernel64(int kc, double[] ap, int ab, int rs, int ps, double[] bp, int bo, double[] c, int co,
+            int ldc, int mr, int nr, boolean add, double[] t) {
         java.util.Arrays.fill(t, 0.0);
         for (int p = 0; p < kc; p++) {
             int bq = bo + p * NR64;
             for (int r = 0; r < MR; r++) {
-                double x = ap[p * MR + r];
+                double x = ap[ab + r * rs + p * ps];
                 int tr = r * NR64;
                 for (int s = 0; s < NR64; s++) {
                     t[tr + s] += x * bp[bq + s];

@@ -90,30 +90,32 @@ final class VectorGemm {
         C[o] = add ? C[o] + v : v;
     }
 
-    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 FloatVector accumulators, one broadcast of A per row and {@code k}, no horizontal sums. */
-    static void kernel32(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, int mr, int nr,
+    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 FloatVector accumulators, A's entry (r, p) at {@code ab + r rs + p ps} (in place or packed), one broadcast per row and {@code k}, no horizontal sums. */
+    static void kernel32(int kc, float[] ap, int ab, int rs, int ps, float[] bp, int bo, float[] c, int co, int ldc,
+            int mr, int nr,
             boolean add, float[] tile) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += 6, bi += 16) {
+        int r1 = ab + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += ps, bi += 16) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + 8);
-            FloatVector a0 = FloatVector.broadcast(F, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(F, ap[ab + ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(F, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(F, ap[r1 + ai]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(F, ap[r2 + ai]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(F, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(F, ap[r3 + ai]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(F, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(F, ap[r4 + ai]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(F, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(F, ap[r5 + ai]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
@@ -148,33 +150,39 @@ final class VectorGemm {
     }
 
     private static void store(FloatVector v, float[] c, int o, boolean add) {
-        (add ? v.add(FloatVector.fromArray(F, c, o)) : v).intoArray(c, o);
+        if (add) {
+            v.add(FloatVector.fromArray(F, c, o)).intoArray(c, o);
+        } else {
+            v.intoArray(c, o);
+        }
     }
 
-    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 DoubleVector accumulators, one broadcast of A per row and {@code k}, no horizontal sums. */
-    static void kernel64(int kc, double[] ap, double[] bp, int bo, double[] c, int co, int ldc, int mr, int nr,
+    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 DoubleVector accumulators, A's entry (r, p) at {@code ab + r rs + p ps} (in place or packed), one broadcast per row and {@code k}, no horizontal sums. */
+    static void kernel64(int kc, double[] ap, int ab, int rs, int ps, double[] bp, int bo, double[] c, int co, int ldc,
+            int mr, int nr,
             boolean add, double[] tile) {
         DoubleVector c00 = DoubleVector.zero(D);
         DoubleVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += 6, bi += 8) {
+        int r1 = ab + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += ps, bi += 8) {
             DoubleVector b0 = DoubleVector.fromArray(D, bp, bi);
             DoubleVector b1 = DoubleVector.fromArray(D, bp, bi + 4);
-            DoubleVector a0 = DoubleVector.broadcast(D, ap[ai + 0]);
+            DoubleVector a0 = DoubleVector.broadcast(D, ap[ab + ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(D, ap[ai + 1]);
+            DoubleVector a1 = DoubleVector.broadcast(D, ap[r1 + ai]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(D, ap[ai + 2]);
+            DoubleVector a2 = DoubleVector.broadcast(D, ap[r2 + ai]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(D, ap[ai + 3]);
+            DoubleVector a3 = DoubleVector.broadcast(D, ap[r3 + ai]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(D, ap[ai + 4]);
+            DoubleVector a4 = DoubleVector.broadcast(D, ap[r4 + ai]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(D, ap[ai + 5]);
+            DoubleVector a5 = DoubleVector.broadcast(D, ap[r5 + ai]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
@@ -209,6 +217,10 @@ final class VectorGemm {
     }
 
     private static void store(DoubleVector v, double[] c, int o, boolean add) {
-        (add ? v.add(DoubleVector.fromArray(D, c, o)) : v).intoArray(c, o);
+        if (add) {
+            v.add(DoubleVector.fromArray(D, c, o)).intoArray(c, o);
+        } else {
+            v.intoArray(c, o);
+        }
     }
 }

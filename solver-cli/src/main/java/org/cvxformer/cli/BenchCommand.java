@@ -81,6 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (dataset.dataset == null) {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }
+        MemoryEstimate.checkBench(dataset, models, width); // the largest model's memory, before any run (issue 10)
         DatasetBundle.build(dataset, "onehot"); // validate p, fraction, names before any run starts
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -28,6 +28,6 @@ public final class NeuralOptions {
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Checkpoint every K epochs (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%.")
+    @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%%.")
     boolean noStopAtConvergence;
 }

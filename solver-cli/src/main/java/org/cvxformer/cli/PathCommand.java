@@ -79,6 +79,7 @@ public final class PathCommand implements Callable<Integer> {
         }
         SolverConfig config = solver.config().withHistoryEvery(1_000_000);
         Solver s = Solvers.byName(solver.solver);
+        MemoryEstimate.convex(DatasetBundle.plan(dataset, feats, "pair")).check(); // before allocating (issue 10)
         DatasetBundle b = DatasetBundle.build(dataset, feats);
         Problem base = new Problem(b.trainDesign, b.trainTargets, Loss.byName(loss), 1.0);
         double betaMax = base.betaMax();

@@ -137,6 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         Solver s = adam ? new ProximalAdam(adamSettings) : Solvers.byName(solver.solver);
         SolverConfig runConfig = adam ? config.withMaxIterations(epochs) : config;
         Loss l = Loss.byName(loss);
+        MemoryEstimate.convex(DatasetBundle.plan(dataset, feats, "pair")).check(); // before allocating (issue 10)
         DatasetBundle b = DatasetBundle.build(dataset, feats);
         Problem base = new Problem(b.trainDesign, b.trainTargets, l, 1.0);
         ProblemOptions.BetaOptions bo = beta != null ? beta : defaultBeta();
@@ -246,6 +247,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
         double maxSec = solver.maxSeconds != null ? solver.maxSeconds : 0;
+        MemoryEstimate.neural(DatasetBundle.plan(dataset, "onehot", "equation"), model, neural.width, neural.layers, b).check();
         DatasetBundle bundle = DatasetBundle.build(dataset, "onehot", "equation");
         if (solver.threads != null) {
             org.cvxformer.core.linalg.Parallel.setThreads(solver.threads);

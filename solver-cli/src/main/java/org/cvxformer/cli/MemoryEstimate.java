@@ -74,14 +74,18 @@ final class MemoryEstimate {
     /** Samples per evaluation chunk of the neural models (StackTransformer's EVAL_CHUNK). */
     static final int NEURAL_EVAL_CHUNK = 256;
 
-    /** One kind of array: its name and bytes. */
-    record Item(String name, long bytes) {
+    /**
+     * One kind of array: its name, bytes and what makes it smaller (null: the estimate's default).
+     */
+    record Item(String name, long bytes, String fix) {
     }
 
     private final String what;
     private final String smaller;
     private final List<Item> items = new ArrayList<>();
     private String tooLong;
+    private String tooLongFix;
+    private String nextFix;
 
     /**
      * @param what    what needs the memory, for the message ("train --model convex on mod-division p = 97")
@@ -92,13 +96,21 @@ final class MemoryEstimate {
         this.smaller = smaller;
     }
 
+    /** What makes the next item added smaller, for the message when it is the largest or too long. */
+    MemoryEstimate fix(String fix) {
+        this.nextFix = fix;
+        return this;
+    }
+
     /** Adds {@code count} arrays of {@code dims} elements of {@code elementBytes} each; checks that one fits a Java array. */
     MemoryEstimate arrays(String name, long count, int elementBytes, long... dims) {
         long length = product(dims);
         if (length > MAX_ARRAY_LENGTH && tooLong == null) {
             tooLong = name + " (" + String.format(Locale.ROOT, "%.3g", (double) length) + " entries)";
+            tooLongFix = nextFix;
         }
-        items.add(new Item(name, times(times(length, elementBytes), count)));
+        items.add(new Item(name, times(times(length, elementBytes), count), nextFix));
+        nextFix = null;
         return this;
     }
 
@@ -114,7 +126,8 @@ final class MemoryEstimate {
 
     /** Bytes that are not one array (a sum of many small ones). */
     MemoryEstimate bytes(String name, long bytes) {
-        items.add(new Item(name, Math.max(0, bytes)));
+        items.add(new Item(name, Math.max(0, bytes), nextFix));
+        nextFix = null;
         return this;
     }
 
@@ -123,6 +136,7 @@ final class MemoryEstimate {
         items.addAll(o.items);
         if (tooLong == null) {
             tooLong = o.tooLong;
+            tooLongFix = o.tooLongFix;
         }
         return this;
     }
@@ -167,9 +181,10 @@ final class MemoryEstimate {
         sb.append(')');
         if (tooLong != null) {
             sb.append(" and ").append(tooLong).append(" is larger than one Java array can hold (2^31 - 9 entries), "
-                    + "whatever the heap: use ").append(smaller);
+                    + "whatever the heap: use ").append(tooLongFix != null ? tooLongFix : smaller);
             throw new IllegalArgumentException(sb.toString());
         }
+        String smaller = big.get(0).fix() != null ? big.get(0).fix() : this.smaller;
         sb.append(", more than this JVM's maximum heap of ").append(human(maxHeap)).append(" allows");
         long suggest = suggestedHeap(need + used);
         if (physical > 0 && suggest > physical) {
@@ -214,10 +229,15 @@ final class MemoryEstimate {
      * first term becomes the block size (plus the few full {@code N x c} arrays that remain).
      */
     static MemoryEstimate solver(long N, long nd, long c) {
+        return solver(N, nd, c, null);
+    }
+
+    /** {@link #solver(long, long, long)}, naming what makes the parameters smaller. */
+    static MemoryEstimate solver(long N, long nd, long c, String parameterFix) {
         long square = Math.min(Designs.MAX_SQUARE_ENTRIES, Math.min(times(nd, nd), times(N, N)));
         return new MemoryEstimate("solve", "")
                 .arrays("solver scores N x c", SCORE_COPIES, 8, N, c)
-                .arrays("solver parameters c x n x d", PARAMETER_COPIES, 8, c, nd)
+                .fix(parameterFix).arrays("solver parameters c x n x d", PARAMETER_COPIES, 8, c, nd)
                 .arrays("square matrices", SQUARE_COPIES, 8, square);
     }
 
@@ -231,7 +251,7 @@ final class MemoryEstimate {
         return new MemoryEstimate(String.format(Locale.ROOT, "the problem (N = %d, n = %d, d = %d, c = %d)", N, n, d, c),
                 c > 2 ? "fewer classes (--classes, or labels 0..c-1 with a small c) or fewer samples or features"
                         : "fewer samples or features")
-                .arrays("X (read, float64 copy, transpose)", 3, 8, N, n, d)
+                .fix("fewer samples or features").arrays("X (read, float64 copy, transpose)", 3, 8, N, n, d)
                 .doubles("targets N x c", N, c)
                 .plus(solver(N, n * d, c));
     }
@@ -275,8 +295,9 @@ final class MemoryEstimate {
             m.arrays("one-hot train design", 2, 12, p.trainSize(), p.n())
                     .arrays("one-hot validation design", 2, 12, p.valSize(), p.n());
         } else {
-            m.doubles("features of the larger split", Math.max(p.trainSize(), p.valSize()), p.n(), p.d())
-                    .arrays("token tables", 1, 8, p.n(), p.vocabulary(), p.d());
+            m.fix("a smaller --feature-dim (or --p)").doubles("features of the larger split",
+                    Math.max(p.trainSize(), p.valSize()), p.n(), p.d())
+                    .fix("a smaller --feature-dim (or --p)").arrays("token tables", 1, 8, p.n(), p.vocabulary(), p.d());
         }
         return m.doubles("one-hot targets of the training split", p.trainSize(), p.classes())
                 .doubles("one-hot targets of the validation split", p.valSize(), p.classes());
@@ -288,7 +309,8 @@ final class MemoryEstimate {
      * ({@code 8 max(N_train, N_val) c}).
      */
     static MemoryEstimate convex(DatasetBundle.Plan p) {
-        return bundle(p).plus(solver(p.trainSize(), (long) p.n() * p.d(), p.classes()))
+        return bundle(p).plus(solver(p.trainSize(), (long) p.n() * p.d(), p.classes(),
+                        p.oneHot() ? null : "a smaller --feature-dim (or --p)"))
                 .doubles("accuracy scores", Math.max(p.trainSize(), p.valSize()), p.classes());
     }
 
@@ -333,11 +355,13 @@ final class MemoryEstimate {
         long c = p.classes();
         long P = neuralParameters(nonconvex, p.vocabulary(), n, w, L, c);
         long perSample = plus(times(8 * n * w, 24 * L + 16), plus(times(8 * n * n, L), 8 * c));
-        long trainCap = (Math.max(1, batch) + NEURAL_CHUNKS - 1) / NEURAL_CHUNKS;
+        long trainCap = (Math.min(Math.max(1, batch), p.trainSize()) + NEURAL_CHUNKS - 1) / NEURAL_CHUNKS;
         long samples = times(NEURAL_CHUNKS, trainCap + NEURAL_EVAL_CHUNK);
         return bundle(p)
+                .fix("a smaller --width or --layers (or --p)")
                 .arrays("parameters, gradients and moments", NEURAL_PARAMETER_COPIES + NEURAL_CHUNKS, 8, P)
-                .bytes("activations", times(perSample, samples))
+                .fix("a smaller --batch or --width").bytes("activations", times(perSample, samples))
+                .fix("a smaller --batch").ints("batch tokens", Math.max(1, batch), n)
                 .doubles("logits of the larger split", Math.max(p.trainSize(), p.valSize()), c);
     }
 

@@ -167,6 +167,22 @@ class InputRefusalTest {
     }
 
     @Test
+    void oversizedOptionIsNamedInTheRefusal() {
+        String feat = usageError(run("train", "--dataset", "mod-division", "--p", "97", "--features", "gaussian",
+                "--feature-dim", "1000000000", "--out", tmp.resolve("f").toString()));
+        assertTrue(feat.endsWith("use a smaller --feature-dim (or --p)"), feat);
+        String width = usageError(run("train", "--dataset", "mod-division", "--p", "97", "--model", "nonconvex",
+                "--width", "100000", "--out", tmp.resolve("w").toString()));
+        assertTrue(width.endsWith("use a smaller --width or --layers (or --p)"), width);
+        String batch = usageError(run("train", "--dataset", "mod-division", "--p", "97", "--model", "convex-stack",
+                "--batch", "1000000000", "--out", tmp.resolve("b").toString()));
+        assertTrue(batch.endsWith("use a smaller --batch"), batch);
+        String bench = usageError(run("bench", "--dataset", "mod-division", "--p", "10007", "--out", tmp.resolve("bench").toString()));
+        assertTrue(bench.contains("needs about"), bench);
+        assertFalse(Files.exists(tmp.resolve("bench")) || Files.exists(tmp.resolve("f")) || Files.exists(tmp.resolve("w")));
+    }
+
+    @Test
     void smallPrimeExportStillSucceeds() {
         Run r = run("data", "export", "mod-division", "--p", "7", "--out", tmp.resolve("e7").toString());
         assertEquals(0, r.code(), r.err());

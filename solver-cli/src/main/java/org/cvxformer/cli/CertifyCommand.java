@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "certify", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Certify any Z: primal, best cheap dual, gap, KKT residuals, worst groups, gap-safe screening.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:certificate computed", "1:internal error", "2:bad input or usage"})
+        exitCodeList = {"0:certificate computed", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage"})
 public final class CertifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

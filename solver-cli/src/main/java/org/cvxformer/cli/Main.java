@@ -36,7 +36,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for solvers: the certified relative gap reached --tol)",
-            "1:internal error",
+            "1:an environment failure (disk full, permission denied while writing, out of memory) or an internal error",
             "2:bad input or usage",
             "3:a solver stopped at --max-iter or --max-seconds first (results still written)"})
 public final class Main implements Runnable {

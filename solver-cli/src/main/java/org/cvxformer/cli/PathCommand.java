@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "path", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Solve a warm-started regularisation path over beta and tabulate gap, sparsity and accuracy.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every beta converged", "1:internal error", "2:bad input or usage",
+        exitCodeList = {"0:every beta converged", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage",
             "3:some beta stopped at a limit first (all rows still written)"})
 public final class PathCommand implements Callable<Integer> {
     @Spec

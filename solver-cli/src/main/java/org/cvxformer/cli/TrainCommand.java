@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Train the convex model (math.md section 8) on a dataset to a certified duality gap.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converged", "1:internal error", "2:bad input or usage",
+        exitCodeList = {"0:converged", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage",
             "3:stopped at a limit first (results still written, converged: false)"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec

@@ -45,7 +45,7 @@ public final class AlgorithmicDataset {
         if (fmt == null) {
             throw new IllegalArgumentException("token format is null: expected pair or equation");
         }
-        ModularArithmetic.checkModulus(p);
+        ModularArithmetic.checkModulus(p, op.cliName());
         long n = op.domainSize(p);
         long flat = n * fmt.length();
         if (flat > Integer.MAX_VALUE - 8) {

@@ -41,6 +41,16 @@ public final class ModularArithmetic {
      * @throws IllegalArgumentException naming the value and what was expected
      */
     public static void checkModulus(int p) {
+        checkModulus(p, "modular arithmetic");
+    }
+
+    /**
+     * As {@link #checkModulus(int)}, naming the dataset in the message ("periodicity needs a
+     * prime modulus"), so that a user of mod-add is not told about modular division.
+     *
+     * @param dataset the dataset's name as the user typed it, e.g. {@code "mod-add"}
+     */
+    public static void checkModulus(int p, String dataset) {
         if (p < 3) {
             throw new IllegalArgumentException("p = " + p + " is too small: the modulus must be a prime >= 3 (the seed paper uses 97)");
         }
@@ -48,7 +58,7 @@ public final class ModularArithmetic {
             throw new IllegalArgumentException("p = " + p + " is too large: the modulus must be a prime <= " + MAX_MODULUS);
         }
         if (!isPrime(p)) {
-            throw new IllegalArgumentException("p = " + p + " is not prime: modular division needs a prime modulus (try "
+            throw new IllegalArgumentException("p = " + p + " is not prime: " + dataset + " needs a prime modulus (try "
                     + nextPrime(p) + ")");
         }
     }

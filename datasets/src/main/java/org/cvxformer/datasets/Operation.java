@@ -88,7 +88,7 @@ public enum Operation {
      * @throws IllegalArgumentException if p is not an accepted prime or (a, b) is outside the domain
      */
     public int apply(int a, int b, int p) {
-        ModularArithmetic.checkModulus(p);
+        ModularArithmetic.checkModulus(p, cliName);
         if (!inDomain(a, b, p)) {
             throw new IllegalArgumentException("(a, b) = (" + a + ", " + b + ") is outside the domain of " + cliName
                     + " for p = " + p + ": expected a in " + firstMin + ".." + (p - 1) + ", b in " + secondMin + ".." + (p - 1));

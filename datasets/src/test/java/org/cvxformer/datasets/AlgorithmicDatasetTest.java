@@ -91,11 +91,24 @@ class AlgorithmicDatasetTest {
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
+    /** Regression (issue 10): periodicity --p 4 and mod-add --p 10 were told about modular division. */
+    @Test
+    void nonPrimeErrorNamesTheDataset() {
+        IllegalArgumentException per = assertThrows(IllegalArgumentException.class,
+                () -> AlgorithmicDataset.generate(Operation.PERIODICITY, 4, TokenFormat.PAIR));
+        assertEquals("p = 4 is not prime: periodicity needs a prime modulus (try 5)", per.getMessage());
+        IllegalArgumentException add = assertThrows(IllegalArgumentException.class,
+                () -> AlgorithmicDataset.generate(Operation.MOD_ADD, 10, TokenFormat.EQUATION));
+        assertEquals("p = 10 is not prime: mod-add needs a prime modulus (try 11)", add.getMessage());
+        IllegalArgumentException apply = assertThrows(IllegalArgumentException.class, () -> Operation.MOD_MUL.apply(1, 1, 9));
+        assertTrue(apply.getMessage().contains("mod-mul needs a prime modulus"), apply.getMessage());
+    }
+
     @Test
     void rejectionMessagesSaySomethingUseful() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AlgorithmicDataset.generate(Operation.MOD_DIVISION, 96, TokenFormat.PAIR));
-        assertEquals("p = 96 is not prime: modular division needs a prime modulus (try 97)", e.getMessage());
+        assertEquals("p = 96 is not prime: mod-division needs a prime modulus (try 97)", e.getMessage());
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
                 () -> AlgorithmicDataset.generate(Operation.MOD_ADD, 2, TokenFormat.PAIR));
         assertTrue(small.getMessage().contains(">= 3"), small.getMessage());

@@ -104,6 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }
         RunFolder.check(out, overwrite, "--out");
+        MemoryEstimate.checkBench(dataset, models, width); // the largest model's memory, before any run (issue 10)
         DatasetBundle.build(dataset, "onehot"); // validate p, fraction, names before any run starts
         try (RunFolder staged = RunFolder.create(out)) {
             try {

@@ -18,7 +18,6 @@ import org.cvxformer.core.certificate.Group;
 import org.cvxformer.core.certificate.KktResidual;
 import org.cvxformer.core.io.AtomicFiles;
 import org.cvxformer.core.io.Npy;
-import org.cvxformer.core.io.NpyArray;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import picocli.CommandLine.ArgGroup;
@@ -36,8 +35,7 @@ import picocli.CommandLine.Spec;
         description = {"Certify any Z: primal, best cheap dual, gap, KKT residuals, worst groups, gap-safe screening.",
             "--out writes its own folder (certificate.json, report.md, manifest.json), never into the folder that holds --z."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:certificate computed", "1:internal error, or the machine failed (disk full, permission)",
-            "2:bad input or usage"})
+        exitCodeList = {"0:certificate computed", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage"})
 public final class CertifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -189,14 +187,16 @@ public final class CertifyCommand implements Callable<Integer> {
         if (dataset.dataset == null) {
             throw new IllegalArgumentException("no data: pass --x X.npy --y y.npy, or --dataset NAME (the training split)");
         }
+        MemoryEstimate.convex(DatasetBundle.plan(dataset, "onehot", "pair")).check(); // before allocating (issue 10)
         DatasetBundle b = DatasetBundle.build(dataset, "onehot");
         Problem base = new Problem(b.trainDesign, b.trainTargets, Loss.byName(loss), 1.0);
         return base.withBeta(beta.resolve(base.betaMax()));
     }
 
     private double[] loadZ(Problem pb) throws java.io.IOException {
-        NpyArray a = Npy.read(z);
-        int[] s = a.shape();
+        Inputs.requireReadableFile(z, "--z"); // a directory, loop or unreadable file is exit 2 (issue 10)
+        int[] s = Npy.readHeader(z).shape(); // the shape is checked before the data is read
+
         int c = pb.classes();
         int n = pb.tokens();
         int d = pb.features();
@@ -206,14 +206,14 @@ public final class CertifyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--z " + z + " has shape " + Inputs.shape(s) + ", expected (c, n, d) = ("
                         + c + ", " + n + ", " + d + ") for these data" + hint);
             }
-            return a.toDoubleArray();
+            return Npy.read(z).toDoubleArray();
         }
         if (s.length != 2 || s[0] != n * d || s[1] != c) {
             String hint = (s.length == 3 && s[0] == c && s[1] == n && s[2] == d) ? " (it is in the (c, n, d) layout: drop --z-layout design)" : "";
             throw new IllegalArgumentException("--z " + z + " has shape " + Inputs.shape(s) + ", expected (n*d, c) = ("
                     + n * d + ", " + c + ") for --z-layout design" + hint);
         }
-        double[] w = a.toDoubleArray();
+        double[] w = Npy.read(z).toDoubleArray();
         double[] out = new double[c * n * d];
         for (int q = 0; q < n * d; q++) {
             for (int l = 0; l < c; l++) {
@@ -230,6 +230,10 @@ public final class CertifyCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "Problem: N = %d samples, n = %d tokens, d = %d features, c = %d classes, %s loss, "
                 + "beta = %.6g (%.4g x beta_max = %.6g).%n%n", pb.samples(), pb.tokens(), pb.features(), pb.classes(),
                 pb.loss().name(), pb.beta(), pb.beta() / pb.betaMax(), pb.betaMax()));
+        String note = Reports.betaNote(pb.beta(), pb.betaMax());
+        if (note != null) {
+            sb.append("Note: ").append(note).append("\n\n");
+        }
         sb.append(String.format(Locale.ROOT, "The candidate has primal value P(Z) = %.12g. The best feasible dual point found has "
                 + "D(U) = %.12g (from %s), so Z is at most **%.3e** above the optimum (relative gap %.3e).%n%n",
                 cert.primal(), cert.dual(), cert.dualSource(), cert.gap(), cert.relativeGap()));

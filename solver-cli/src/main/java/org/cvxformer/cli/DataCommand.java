@@ -86,6 +86,7 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             Operation op = Operation.fromName(name);
+            MemoryEstimate.dataset(DatasetBundle.plan(name, p, format)).check(); // before allocating (issue 10)
             AlgorithmicDataset d = AlgorithmicDataset.generate(op, p, TokenFormat.fromName(format));
             LabelSummary s = d.summary();
             int mode = 0;
@@ -147,6 +148,7 @@ public final class DataCommand implements Runnable {
             if (name != null) {
                 options.dataset = name;
             }
+            MemoryEstimate.export(DatasetBundle.plan(options, "onehot", "pair")).check(); // before allocating (issue 10)
             DatasetBundle b = DatasetBundle.build(options, "onehot");
             int n = b.data.sequenceLength();
             int V = b.data.vocabularySize();

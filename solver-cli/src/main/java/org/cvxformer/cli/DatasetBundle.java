@@ -9,6 +9,7 @@ import org.cvxformer.core.problem.Targets;
 import org.cvxformer.datasets.AlgorithmicDataset;
 import org.cvxformer.datasets.Featurizer;
 import org.cvxformer.datasets.Featurizers;
+import org.cvxformer.datasets.ModularArithmetic;
 import org.cvxformer.datasets.Operation;
 import org.cvxformer.datasets.Split;
 import org.cvxformer.datasets.TokenFormat;
@@ -45,18 +46,74 @@ final class DatasetBundle {
         return build(o, defaultFeatures, "pair");
     }
 
-    /** As {@link #build(DatasetOptions, String)}, with the token format to use when --format is absent. */
+    /**
+     * As {@link #build(DatasetOptions, String)}, with the token format to use when --format is
+     * absent. Refuses (before generating anything) a bundle whose {@link MemoryEstimate#bundle}
+     * does not fit the heap; commands check their whole estimate before this.
+     */
     static DatasetBundle build(DatasetOptions o, String defaultFeatures, String defaultFormat) {
+        Plan plan = plan(o, defaultFeatures, defaultFormat);
+        MemoryEstimate.bundle(plan).check();
+        AlgorithmicDataset data = AlgorithmicDataset.generate(plan.operation, plan.p, plan.format);
+        Split split = Split.of(data.size(), o.trainFraction, o.splitSeed);
+        return new DatasetBundle(data, plan.operation, plan.format, split, plan.featurizer);
+    }
+
+    /**
+     * What {@link #build} would build, validated and sized but not generated: the sizes the
+     * memory estimate needs. Every option error (unknown names, a p that is not an accepted
+     * prime, a train fraction outside (0, 1), bad feature parameters) is raised here.
+     */
+    static Plan plan(DatasetOptions o, String defaultFeatures, String defaultFormat) {
         if (o.dataset == null) {
             throw new IllegalArgumentException("no dataset given: pass --dataset NAME (see 'cvxformer data list')");
         }
         Operation op = Operation.fromName(o.dataset);
         TokenFormat fmt = TokenFormat.fromName(o.format != null ? o.format : defaultFormat);
-        AlgorithmicDataset data = AlgorithmicDataset.generate(op, o.p, fmt);
-        Split split = Split.of(data.size(), o.trainFraction, o.splitSeed);
+        ModularArithmetic.checkModulus(o.p, op.cliName());
+        if (!(o.trainFraction > 0 && o.trainFraction < 1)) {
+            throw new IllegalArgumentException("--train-fraction = " + o.trainFraction + ": expected a number strictly between 0 and 1");
+        }
         String fname = o.features != null ? o.features : defaultFeatures;
         Featurizer f = Featurizers.fromName(fname, o.givenFeatureParameters());
-        return new DatasetBundle(data, op, fmt, split, f);
+        long examples = op.domainSize(o.p);
+        long train = Math.min(examples - 1, Math.max(1, Math.round(o.trainFraction * examples)));
+        int V = fmt.vocabularySize(o.p);
+        return new Plan(op, o.p, fmt, f, examples, train, examples - train, fmt.length(), V, f.dimension(V), o.p);
+    }
+
+    /** The plan of a whole dataset with one-hot features ({@code data describe}): only its sizes matter. */
+    static Plan plan(String dataset, int p, String format) {
+        DatasetOptions o = new DatasetOptions();
+        o.dataset = dataset;
+        o.p = p;
+        o.format = format;
+        o.trainFraction = 0.5;
+        return plan(o, "onehot", "pair");
+    }
+
+    /**
+     * The sizes of a bundle before it is generated.
+     *
+     * @param examples  N, all examples of the operation
+     * @param trainSize examples in the training split (as {@link Split#of} rounds)
+     * @param valSize   the rest
+     * @param n         tokens per example
+     * @param vocabulary V
+     * @param d         feature dimension per token
+     * @param classes   c = p
+     */
+    record Plan(Operation operation, int p, TokenFormat format, Featurizer featurizer, long examples, long trainSize,
+            long valSize, int n, int vocabulary, int d, int classes) {
+        boolean oneHot() {
+            return featurizer.isOneHot();
+        }
+
+        /** For messages: {@code "mod-division p = 97 (N = 9312, n = 2, d = 97, c = 97)"}. */
+        String describe() {
+            return operation.cliName() + " p = " + p + " with " + featurizer.name() + " features (N = " + examples + ", n = "
+                    + n + ", d = " + d + ", c = " + classes + ")";
+        }
     }
 
     /** One-hot features are built directly in sparse form; others densely, then stored as the cheaper layout. */

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "path", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = {"Solve a warm-started regularisation path over beta and tabulate gap, sparsity and accuracy.", Limits.HELP},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every beta converged", "1:internal error, or the machine failed (disk full, permission)", "2:bad input or usage",
+        exitCodeList = {"0:every beta converged", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage",
             "3:some beta stopped at a limit first (all rows still written)"})
 public final class PathCommand implements Callable<Integer> {
     @Spec
@@ -88,6 +88,7 @@ public final class PathCommand implements Callable<Integer> {
         RunFolder.check(dir, overwrite, "--out");
         SolverConfig config = solver.config().withHistoryEvery(1_000_000);
         Solver s = Solvers.byName(solver.solver);
+        MemoryEstimate.convex(DatasetBundle.plan(dataset, feats, "pair")).check(); // before allocating (issue 10)
         DatasetBundle b = DatasetBundle.build(dataset, feats);
         Problem base = new Problem(b.trainDesign, b.trainTargets, Loss.byName(loss), 1.0);
         double betaMax = base.betaMax();

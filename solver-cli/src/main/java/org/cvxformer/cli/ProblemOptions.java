@@ -68,7 +68,13 @@ public final class ProblemOptions {
         }
     }
 
-    /** Reads and validates the files and builds the problem; every failure is an IllegalArgumentException or NoSuchFileException. */
+    /**
+     * Reads and validates the files and builds the problem; every failure is an
+     * IllegalArgumentException (exit 2). The order keeps every large allocation behind a check:
+     * the files (exist, not a directory, readable), the .npy headers (shapes, N of x and y
+     * equal), the memory for reading them, then y and the number of classes, then the memory
+     * of the whole problem ({@link MemoryEstimate#npyProblem}), and only then X.
+     */
     Problem load() throws IOException {
         if (beta.beta != null && (!(beta.beta > 0) || beta.beta.isInfinite())) {
             throw new IllegalArgumentException("--beta = " + beta.beta + ": expected a finite number > 0");
@@ -77,22 +83,27 @@ public final class ProblemOptions {
             throw new IllegalArgumentException("--beta-ratio = " + beta.ratio + ": expected a finite number > 0 (1 means beta_max)");
         }
         Loss l = Loss.byName(loss);
-        NpyArray xa = Npy.read(x);
-        int[] sx = xa.shape();
+        Inputs.requireReadableFile(x, "--x");
+        Inputs.requireReadableFile(y, "--y");
+        int[] sx = Npy.readHeader(x).shape();
         if (sx.length != 3) {
             throw new IllegalArgumentException("--x " + x + " has shape " + Inputs.shape(sx)
                     + ": expected rank 3 (N, n, d); for one token per sample reshape to (N, 1, d)");
         }
-        NpyArray ya = Npy.read(y);
-        if (classes != null && ya.shape().length == 2) {
-            throw new IllegalArgumentException("--classes does not apply to --y " + y + " of shape " + Inputs.shape(ya.shape())
+        Npy.Header yh = Npy.readHeader(y);
+        int[] sy = yh.shape();
+        if (classes != null && sy.length == 2) {
+            throw new IllegalArgumentException("--classes does not apply to --y " + y + " of shape " + Inputs.shape(sy)
                     + " (real targets: the classes are its columns): remove it");
         }
-        Targets t = Inputs.targets(ya, y, classes);
-        if (t.samples() != sx[0]) {
-            throw new IllegalArgumentException("--x has N = " + sx[0] + " samples but --y has " + t.samples()
+        if (sy.length >= 1 && sy.length <= 2 && sy[0] != sx[0]) {
+            throw new IllegalArgumentException("--x has N = " + sx[0] + " samples but --y has " + sy[0]
                     + ": they must describe the same samples");
         }
+        MemoryEstimate.npyRead(sx[0], sx[1], sx[2], yh.size()).check();
+        NpyArray ya = Npy.read(y);
+        Targets t = Inputs.targets(ya, y, classes, l.name().equals("softmax"), (c) -> MemoryEstimate.npyProblem(sx[0], sx[1], sx[2], c).check());
+        NpyArray xa = Npy.read(x);
         Design design = Designs.of(xa.toDoubleArray(), sx[0], sx[1], sx[2]);
         Problem pb = groupWeights == null ? new Problem(design, t, l, 1.0)
                 : new Problem(design, t, l, new WeightedGroupL2Penalty(1.0, sx[2], groupWeights(t.classes(), sx[1])));

@@ -127,6 +127,10 @@ final class Reports {
         out.printf(Locale.ROOT, "problem      N=%d n=%d d=%d c=%d  loss=%s  design=%s%n", pb.samples(), pb.tokens(),
                 pb.features(), pb.classes(), pb.loss().name(), pb.design().layout());
         out.printf(Locale.ROOT, "beta         %.6g  (%.4g x beta_max = %.6g)%n", c.beta(), c.beta() / c.betaMax(), c.betaMax());
+        String note = betaNote(c.beta(), c.betaMax());
+        if (note != null) {
+            out.printf(Locale.ROOT, "note         %s%n", note);
+        }
         out.printf(Locale.ROOT, "solver       %s: %s after %d iterations, %.3f s%n", r.solver(), r.status(), r.iterations(), r.seconds());
         out.printf(Locale.ROOT, "             %s%n", r.message());
         out.printf(Locale.ROOT, "primal       %.15g%n", c.primal());
@@ -146,6 +150,19 @@ final class Reports {
             out.printf(Locale.ROOT, "  ... (%d more classes; see certificate.json)%n", byClass.length - shown);
         }
         out.flush();
+    }
+
+    /**
+     * The plain sentence for {@code beta >= beta_max} (math.md section 4: then {@code Z = 0} is
+     * optimal), or null: a user who asked for such a beta gets an all-zero model and should be
+     * told why, not left to read it off the table (issue 10).
+     */
+    static String betaNote(double beta, double betaMax) {
+        if (!(betaMax > 0) || beta < betaMax) {
+            return null;
+        }
+        return "beta >= beta_max, so Z = 0 is optimal and every group is zero; for a model that reads any token "
+                + "use --beta-ratio below 1 (or a --beta below " + String.format(Locale.ROOT, "%.6g", betaMax) + ").";
     }
 
     private static void printKkt(PrintWriter out, String name, KktResidual r) {

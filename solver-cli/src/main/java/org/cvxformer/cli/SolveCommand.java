@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = {"Solve the convex primal (math.md section 2) for X.npy, y.npy and print its certificate.", Limits.HELP},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converged (relative gap <= --tol)", "1:internal error, or the machine failed (disk full, permission)", "2:bad input or usage",
+        exitCodeList = {"0:converged (relative gap <= --tol)", "1:environment failure (disk full, permission, out of memory) or internal error", "2:bad input or usage",
             "3:stopped at --max-iter/--max-seconds first (results still written, converged: false)"})
 public final class SolveCommand implements Callable<Integer> {
     @Spec

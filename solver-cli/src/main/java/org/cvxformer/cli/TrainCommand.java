@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             "The run folder is written beside --out as .NAME.partial-PID and renamed to --out when complete; an --out "
                 + "that holds files is refused unless --overwrite."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:converged / finished", "1:internal error, or the machine failed (disk full, permission)",
+        exitCodeList = {"0:converged / finished", "1:environment failure (disk full, permission, out of memory) or internal error",
             "2:bad input or usage (nothing written)",
             "3:stopped at a limit first (results still written, converged: false)"})
 public final class TrainCommand implements Callable<Integer> {
@@ -187,6 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
         Solver s = adam ? new ProximalAdam(adamSettings) : Solvers.byName(solver.solver);
         SolverConfig runConfig = adam ? config.withMaxIterations(epochs) : config;
         Loss l = Loss.byName(loss);
+        MemoryEstimate.convex(DatasetBundle.plan(dataset, feats, "pair")).check(); // before allocating (issue 10)
         DatasetBundle b = DatasetBundle.build(dataset, feats);
         Problem base = new Problem(b.trainDesign, b.trainTargets, l, 1.0);
         ProblemOptions.BetaOptions bo = beta != null ? beta : defaultBeta();
@@ -338,6 +339,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** nonconvex or convex-stack, a fresh run: staged in .DIR.partial-PID, published at the end. */
     private Integer startNeural(Path dir) throws Exception {
         int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
+        // before allocating (issue 10)
+        MemoryEstimate.neural(DatasetBundle.plan(dataset, "onehot", "equation"), model, neural.width, neural.layers, b).check();
         DatasetBundle bundle = DatasetBundle.build(dataset, "onehot", "equation");
         if (solver.threads != null) {
             org.cvxformer.core.linalg.Parallel.setThreads(solver.threads);

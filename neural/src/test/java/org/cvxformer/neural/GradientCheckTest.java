@@ -126,6 +126,7 @@ class GradientCheckTest {
     @Test
     void softmaxAttention() {
         checkBlock("attention", pp -> new SoftmaxAttention(pp, "attn", 4, 5), 3, 4, 5, 60, false, 6);
+        checkBlock("3-head attention", pp -> new SoftmaxAttention(pp, "attn", 4, 6, 3), 3, 4, 6, 72, false, 12);
     }
 
     @Test

@@ -40,9 +40,11 @@ final class Arith64 extends Arith {
         if ((Object) s == (Object) dst && sOff == dOff) {
             return;
         }
-        for (int i = 0; i < len; i++) {
-            dst[dOff + i] = s[sOff + i];
-        }
+        Parallel.forRange(len, len, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                dst[dOff + i] = s[sOff + i];
+            }
+        });
     }
 
     @Override

@@ -10,9 +10,9 @@
 #
 # PyTorch must run on an optimised BLAS: Debian's python3-torch reports BLAS_INFO=generic and calls
 # whatever libblas.so.3 the alternatives system points to, which is the reference (netlib) BLAS at
-# ~2 GFLOP/s unless OpenBLAS is installed (apt-get install libopenblas0-pthread). The script
-# measures PyTorch's sgemm first and stops (exit 1) if it is below 20 GFLOP/s, since the ratios
-# would then say nothing about PyTorch (ALLOW_SLOW_BLAS=1 runs anyway).
+# a few GFLOP/s unless OpenBLAS is installed (apt-get install libopenblas0-pthread). The script
+# measures PyTorch's sgemm first and, below 20 GFLOP/s, warns (in the table too) that the ratios
+# flatter cvxformer; STRICT_BLAS=1 makes that an error (exit 1) instead.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${1:-2}"; epochs="${2:-5}"; py="${3:-/usr/bin/python3}"
@@ -30,14 +30,15 @@ print("%.1f" % (2 * 2048 * 512 * 512 * 10 / (time.perf_counter() - t) / 1e9))
 PY
 )
 echo "torch sgemm 2048x512x512 at $threads threads: $gf GFLOP/s"
-if [ "${ALLOW_SLOW_BLAS:-0}" = 1 ] || "$py" -c "import sys; sys.exit(0 if float('$gf') >= 20 else 1)"; then :; else
-  echo "PyTorch runs on a slow BLAS ($gf GFLOP/s; BLAS_INFO=generic means libblas.so.3 decides):" \
-       "install an optimised one (apt-get install libopenblas0-pthread) and rerun" >&2
-  exit 1
+blas_note=""
+if ! "$py" -c "import sys; sys.exit(0 if float('$gf') >= 20 else 1)"; then
+  blas_note="WARNING: PyTorch ran on a slow BLAS ($gf GFLOP/s sgemm; BLAS_INFO=generic, libblas.so.3 is the reference BLAS?): the ratios flatter cvxformer; install an optimised BLAS (apt-get install libopenblas0-pthread) and rerun"
+  echo "$blas_note" >&2
+  if [ "${STRICT_BLAS:-0}" = 1 ]; then exit 1; fi
 fi
 
 (cd "$here" && mvn -B -o -q -pl neural -am test-compile -DskipTests >/dev/null)
-cp="$here/solver-core/target/classes:$here/solver-core/target/test-classes:$here/neural/target/classes:$here/neural/target/test-classes"
+cp="$here/solver-core/target/classes:$here/solver-core/target/test-classes:$here/datasets/target/classes:$here/neural/target/classes:$here/neural/target/test-classes"
 jv() { java --add-modules jdk.incubator.vector -cp "$cp" "$@" 2>&1 | grep -v '^WARNING: Using incubator modules'; }
 
 out="$(mktemp)"; trap 'rm -f "$out"' EXIT
@@ -67,6 +68,8 @@ for model in ("nonconvex", "convex-stack"):
         if t and c:
             print(f"{model:13s} {prec:9s} {t[0]:10.3f} {c[0]:9.3f} {t[0] / c[0]:7.2f}x {c[2] / c[1]:13.1f}x")
 PY
+echo "PyTorch's sgemm (2048x512x512) at $threads threads: $gf GFLOP/s"
+if [ -n "$blas_note" ]; then echo "$blas_note"; fi
 
 echo
 echo "== matrix kernel (Gemm.gemmParallel) GFLOP/s at $threads threads; machine_peak.py for scale"

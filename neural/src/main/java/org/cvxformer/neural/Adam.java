@@ -78,24 +78,56 @@ public class Adam implements Optimizer {
         double bc1 = 1.0 - Math.pow(beta1, t);
         double bc2 = 1.0 - Math.pow(beta2, t);
         double shrink = 1.0 - lrT * weightDecay;
+        boolean anyDecay = weightDecay != 0;
         Parallel.forRange(p, (long) p * 8, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double g = grad[i];
-                double th = params[i];
-                if (decay[i] && weightDecay != 0) {
-                    if (decoupled) {
-                        th *= shrink;
-                    } else {
-                        g += weightDecay * th;
-                    }
+            // runs of equal decay flags (the mask is constant on each parameter block), so the
+            // inner loops have no branch and HotSpot vectorises them; the arithmetic per entry is
+            // the same expression in the same order either way
+            int i = from;
+            while (i < to) {
+                boolean dec = anyDecay && decay[i];
+                int end = i + 1;
+                while (end < to && (anyDecay && decay[end]) == dec) {
+                    end++;
                 }
-                double mi = beta1 * m[i] + (1.0 - beta1) * g;
-                double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
-                m[i] = mi;
-                v[i] = vi;
-                params[i] = th - lrT * (mi / bc1) / (Math.sqrt(vi / bc2) + eps);
+                if (!dec) {
+                    update(params, grad, i, end, lrT, bc1, bc2);
+                } else if (decoupled) {
+                    for (int j = i; j < end; j++) {
+                        params[j] *= shrink;
+                    }
+                    update(params, grad, i, end, lrT, bc1, bc2);
+                } else {
+                    updateCoupled(params, grad, i, end, lrT, bc1, bc2);
+                }
+                i = end;
             }
         });
+    }
+
+    private void update(double[] params, double[] grad, int from, int to, double lrT, double bc1, double bc2) {
+        double[] m = this.m, v = this.v;
+        for (int i = from; i < to; i++) {
+            double g = grad[i];
+            double mi = beta1 * m[i] + (1.0 - beta1) * g;
+            double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            params[i] = params[i] - lrT * (mi / bc1) / (Math.sqrt(vi / bc2) + eps);
+        }
+    }
+
+    private void updateCoupled(double[] params, double[] grad, int from, int to, double lrT, double bc1, double bc2) {
+        double[] m = this.m, v = this.v;
+        for (int i = from; i < to; i++) {
+            double th = params[i];
+            double g = grad[i] + weightDecay * th;
+            double mi = beta1 * m[i] + (1.0 - beta1) * g;
+            double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            params[i] = th - lrT * (mi / bc1) / (Math.sqrt(vi / bc2) + eps);
+        }
     }
 
     @Override

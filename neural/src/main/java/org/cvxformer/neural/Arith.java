@@ -89,14 +89,16 @@ public abstract class Arith {
     public abstract void addMul(Buf x, Buf y, Buf mask, Buf out, int len);
 
     /**
-     * Per sample, causal softmax attention: {@code A = softmax(Q K^T / sqrt(d) + causal mask)}
-     * (zeros above the diagonal), {@code C = A V}; Q, K, V, C are {@code R x d}, A is {@code S x n x n}.
+     * Per sample and head, causal softmax attention (Vaswani et al. 2017, eq. 1):
+     * {@code A_h = softmax(Q_h K_h^T / sqrt(d_h) + causal mask)} (zeros above the diagonal),
+     * {@code C_h = A_h V_h}, where head {@code h} is columns {@code [h d_h, (h + 1) d_h)},
+     * {@code d_h = d / heads}; Q, K, V, C are {@code R x d}, A is {@code S x heads x n x n}.
      */
-    public abstract void attention(Buf q, Buf k, Buf v, int samples, int n, int d, Buf a, Buf c);
+    public abstract void attention(Buf q, Buf k, Buf v, int samples, int n, int d, int heads, Buf a, Buf c);
 
     /** Backward of {@link #attention}: {@code gq, gk, gv} overwritten. */
-    public abstract void attentionBackward(Buf q, Buf k, Buf v, Buf a, Buf gc, int samples, int n, int d, Buf gq,
-            Buf gk, Buf gv);
+    public abstract void attentionBackward(Buf q, Buf k, Buf v, Buf a, Buf gc, int samples, int n, int d, int heads,
+            Buf gq, Buf gk, Buf gv);
 
     /** Per sample, {@code T = W1 H} with {@code W1} the {@code n x n} matrix at {@code p[mo..]}. */
     public abstract void mix(Buf p, int mo, Buf h, int samples, int n, int d, Buf t);

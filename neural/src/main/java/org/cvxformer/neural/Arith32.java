@@ -40,9 +40,11 @@ final class Arith32 extends Arith {
         if ((Object) s == (Object) dst && sOff == dOff) {
             return;
         }
-        for (int i = 0; i < len; i++) {
-            dst[dOff + i] = s[sOff + i];
-        }
+        Parallel.forRange(len, len, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                dst[dOff + i] = s[sOff + i];
+            }
+        });
     }
 
     @Override
@@ -224,47 +226,51 @@ final class Arith32 extends Arith {
     }
 
     @Override
-    public void attention(Buf qb, Buf kb, Buf vb, int samples, int n, int d, Buf ab, Buf cb) {
+    public void attention(Buf qb, Buf kb, Buf vb, int samples, int n, int d, int heads, Buf ab, Buf cb) {
         float[] q = qb.f, k = kb.f, v = vb.f, a = ab.f, c = cb.f;
-        double scale = 1.0 / Math.sqrt(d);
+        int hd = d / heads;
+        double scale = 1.0 / Math.sqrt(hd);
         Parallel.forRange(samples, (long) samples * n * n * d * 2, (from, to) -> {
             for (int s = from; s < to; s++) {
                 int base = s * n * d;
-                int ab0 = s * n * n;
-                for (int i = 0; i < n; i++) {
-                    int qi = base + i * d;
-                    int ai = ab0 + i * n;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
-                        int kj = base + j * d;
-                        double dot = 0;
-                        for (int t = 0; t < d; t++) {
-                            dot += q[qi + t] * k[kj + t];
+                for (int hh = 0; hh < heads; hh++) {
+                    int col = hh * hd;
+                    int ab0 = (s * heads + hh) * n * n;
+                    for (int i = 0; i < n; i++) {
+                        int qi = base + i * d + col;
+                        int ai = ab0 + i * n;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int j = 0; j <= i; j++) {
+                            int kj = base + j * d + col;
+                            double dot = 0;
+                            for (int t = 0; t < hd; t++) {
+                                dot += q[qi + t] * k[kj + t];
+                            }
+                            dot *= scale;
+                            a[ai + j] = (float) (dot);
+                            max = Math.max(max, dot);
                         }
-                        dot *= scale;
-                        a[ai + j] = (float) (dot);
-                        max = Math.max(max, dot);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j <= i; j++) {
-                        double e = Math.exp(a[ai + j] - max);
-                        a[ai + j] = (float) (e);
-                        sum += a[ai + j];
-                    }
-                    float inv = (float) (1.0 / sum);
-                    for (int j = 0; j <= i; j++) {
-                        a[ai + j] *= inv;
-                    }
-                    for (int j = i + 1; j < n; j++) {
-                        a[ai + j] = 0f;
-                    }
-                    int ci = base + i * d;
-                    Arrays.fill(c, ci, ci + d, 0f);
-                    for (int j = 0; j <= i; j++) {
-                        float w = a[ai + j];
-                        int vj = base + j * d;
-                        for (int t = 0; t < d; t++) {
-                            c[ci + t] += w * v[vj + t];
+                        double sum = 0;
+                        for (int j = 0; j <= i; j++) {
+                            double e = Math.exp(a[ai + j] - max);
+                            a[ai + j] = (float) (e);
+                            sum += a[ai + j];
+                        }
+                        float inv = (float) (1.0 / sum);
+                        for (int j = 0; j <= i; j++) {
+                            a[ai + j] *= inv;
+                        }
+                        for (int j = i + 1; j < n; j++) {
+                            a[ai + j] = 0f;
+                        }
+                        int ci = base + i * d + col;
+                        Arrays.fill(c, ci, ci + hd, 0f);
+                        for (int j = 0; j <= i; j++) {
+                            float w = a[ai + j];
+                            int vj = base + j * d + col;
+                            for (int t = 0; t < hd; t++) {
+                                c[ci + t] += w * v[vj + t];
+                            }
                         }
                     }
                 }
@@ -273,43 +279,47 @@ final class Arith32 extends Arith {
     }
 
     @Override
-    public void attentionBackward(Buf qb, Buf kb, Buf vb, Buf ab, Buf gcb, int samples, int n, int d, Buf gqb,
-            Buf gkb, Buf gvb) {
+    public void attentionBackward(Buf qb, Buf kb, Buf vb, Buf ab, Buf gcb, int samples, int n, int d, int heads,
+            Buf gqb, Buf gkb, Buf gvb) {
         float[] q = qb.f, k = kb.f, v = vb.f, a = ab.f, gc = gcb.f, gq = gqb.f, gk = gkb.f, gv = gvb.f;
-        float scale = (float) (1.0 / Math.sqrt(d));
+        int hd = d / heads;
+        float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(samples, (long) samples * n * n * d * 4, (from, to) -> {
             double[] gs = new double[n];
             for (int s = from; s < to; s++) {
                 int base = s * n * d;
-                int ab0 = s * n * n;
                 Arrays.fill(gq, base, base + n * d, 0f);
                 Arrays.fill(gk, base, base + n * d, 0f);
                 Arrays.fill(gv, base, base + n * d, 0f);
-                for (int i = 0; i < n; i++) {
-                    int ci = base + i * d;
-                    int ai = ab0 + i * n;
-                    double dotSum = 0;
-                    for (int j = 0; j <= i; j++) {
-                        int vj = base + j * d;
-                        float w = a[ai + j];
-                        double ga = 0;
-                        for (int t = 0; t < d; t++) {
-                            ga += gc[ci + t] * v[vj + t];
+                for (int hh = 0; hh < heads; hh++) {
+                    int col = hh * hd;
+                    int ab0 = (s * heads + hh) * n * n;
+                    for (int i = 0; i < n; i++) {
+                        int ci = base + i * d + col;
+                        int ai = ab0 + i * n;
+                        double dotSum = 0;
+                        for (int j = 0; j <= i; j++) {
+                            int vj = base + j * d + col;
+                            float w = a[ai + j];
+                            double ga = 0;
+                            for (int t = 0; t < hd; t++) {
+                                ga += gc[ci + t] * v[vj + t];
+                            }
+                            for (int t = 0; t < hd; t++) {
+                                gv[vj + t] += w * gc[ci + t];
+                            }
+                            gs[j] = ga;
+                            dotSum += w * ga;
                         }
-                        for (int t = 0; t < d; t++) {
-                            gv[vj + t] += w * gc[ci + t];
-                        }
-                        gs[j] = ga;
-                        dotSum += w * ga;
-                    }
-                    for (int j = 0; j <= i; j++) {
-                        float g = (float) (a[ai + j] * (gs[j] - dotSum) * scale);
-                        int kj = base + j * d;
-                        for (int t = 0; t < d; t++) {
-                            gq[ci + t] += g * k[kj + t];
-                        }
-                        for (int t = 0; t < d; t++) {
-                            gk[kj + t] += g * q[ci + t];
+                        for (int j = 0; j <= i; j++) {
+                            float g = (float) (a[ai + j] * (gs[j] - dotSum) * scale);
+                            int kj = base + j * d + col;
+                            for (int t = 0; t < hd; t++) {
+                                gq[ci + t] += g * k[kj + t];
+                            }
+                            for (int t = 0; t < hd; t++) {
+                                gk[kj + t] += g * q[ci + t];
+                            }
                         }
                     }
                 }

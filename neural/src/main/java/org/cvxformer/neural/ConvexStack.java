@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  *   x_0 = E[tokens] + P
  *   per layer:  x' = drop(W1 x W2)                         {@link ConvexMix}, {@link Dropout}
+ *                    (x replaced by phi_cvx(x) in the kernel variant, {@link #withKernel})
  *               x  = x' + drop(MLP(LN2(x')))               {@link Residual}({@link LayerNorm}, {@link Mlp})
  *   logits = LNf(x[n-1]) R + r
  * </pre>
@@ -26,9 +27,27 @@ public final class ConvexStack extends Network {
     private final Penalty penalty;
 
     public ConvexStack(NetConfig cfg, double beta, Penalty penalty, long seed) {
-        super(cfg, spec(cfg, beta, penalty), seed);
+        this(cfg, beta, penalty, spec(cfg, beta, penalty, Double.NaN, 0), seed);
+    }
+
+    private ConvexStack(NetConfig cfg, double beta, Penalty penalty, Spec spec, long seed) {
+        super(cfg, spec, seed);
         this.beta = beta;
         this.penalty = penalty;
+    }
+
+    /**
+     * The seed paper's "convex kernel" model (seeds/004 section 4, Table 1): this stack with the
+     * preconditioning {@code phi_cvx} ({@link KernelPreconditioning}, width d to d, bandwidth
+     * {@code sigma}, its own seed per layer from {@code kernelSeed}) on the input of each convex
+     * block.
+     */
+    public static ConvexStack withKernel(NetConfig cfg, double beta, Penalty penalty, double sigma, long kernelSeed,
+            long seed) {
+        if (!(sigma > 0)) {
+            throw new IllegalArgumentException("sigma = " + sigma + ": expected > 0");
+        }
+        return new ConvexStack(cfg, beta, penalty, spec(cfg, beta, penalty, sigma, kernelSeed), seed);
     }
 
     /** Default penalty: group, beta 1e-4. */
@@ -44,13 +63,17 @@ public final class ConvexStack extends Network {
         return penalty;
     }
 
-    static Spec spec(NetConfig cfg, double beta, Penalty penalty) {
+    /** The blocks; {@code sigma} NaN: no preconditioning. */
+    static Spec spec(NetConfig cfg, double beta, Penalty penalty, double sigma, long kernelSeed) {
         Params pp = new Params();
         int n = cfg.seqLen(), d = cfg.dModel();
         List<Block> b = new ArrayList<>();
         b.add(new Embedding(pp, cfg.vocab(), n, d));
         for (int l = 0; l < cfg.layers(); l++) {
             String p = "layer" + l + ".";
+            if (!Double.isNaN(sigma)) {
+                b.add(new KernelPreconditioning(d, d, sigma, kernelSeed + l));
+            }
             b.add(new ConvexMix(pp, p + "convex", n, d, beta, penalty));
             b.add(new Dropout(pp, cfg.dropout(), d));
             b.add(new Residual(pp, cfg.dropout(), d, new LayerNorm(pp, p + "ln2", d),

@@ -17,10 +17,15 @@ import java.util.List;
  */
 public final class NonconvexTransformer extends Network {
     public NonconvexTransformer(NetConfig cfg, long seed) {
-        super(cfg, spec(cfg), seed);
+        this(cfg, 1, seed);
     }
 
-    static Spec spec(NetConfig cfg) {
+    /** With {@code heads} attention heads per layer (a divisor of the width; the grokking model has one). */
+    public NonconvexTransformer(NetConfig cfg, int heads, long seed) {
+        super(cfg, spec(cfg, heads), seed);
+    }
+
+    static Spec spec(NetConfig cfg, int heads) {
         Params pp = new Params();
         int n = cfg.seqLen(), d = cfg.dModel();
         List<Block> b = new ArrayList<>();
@@ -28,7 +33,7 @@ public final class NonconvexTransformer extends Network {
         for (int l = 0; l < cfg.layers(); l++) {
             String p = "layer" + l + ".";
             b.add(new Residual(pp, cfg.dropout(), d, new LayerNorm(pp, p + "ln1", d),
-                    new SoftmaxAttention(pp, p + "attn", n, d)));
+                    new SoftmaxAttention(pp, p + "attn", n, d, heads)));
             b.add(new Residual(pp, cfg.dropout(), d, new LayerNorm(pp, p + "ln2", d),
                     new Mlp(pp, p + "mlp", d, 4 * d)));
         }

@@ -126,6 +126,7 @@ class GradientCheckTest {
     @Test
     void softmaxAttention() {
         checkBlock("attention", pp -> new SoftmaxAttention(pp, "attn", 4, 5), 3, 4, 5, 60, false, 6);
+        checkBlock("3-head attention", pp -> new SoftmaxAttention(pp, "attn", 4, 6, 3), 3, 4, 6, 72, false, 12);
     }
 
     @Test
@@ -148,6 +149,21 @@ class GradientCheckTest {
         checkBlock("dropout", pp -> new Dropout(pp, 0.4, 6), 4, 3, 6, 72, true, 9);
         checkBlock("residual(ln, mlp) + dropout", pp -> new Residual(pp, 0.3, 6, new LayerNorm(pp, "ln", 6),
                 new Mlp(pp, "mlp", 6, 8)), 4, 3, 6, 72, true, 10);
+    }
+
+    @Test
+    void kernelPreconditioningIsFastfoodCvxOnEachRowAndItsBackwardIsItsTranspose() {
+        checkBlock("phi_cvx", pp -> new KernelPreconditioning(6, 8, 1.5, 3), 3, 2, 6, 48, false, 13);
+        KernelPreconditioning k = new KernelPreconditioning(5, 5, 2.0, 4);
+        org.cvxformer.datasets.FastfoodCvx ff = new org.cvxformer.datasets.FastfoodCvx(5, 5, 2.0, 4);
+        double[] x = gauss(new Rng(14), 3 * 5, 1);
+        Buf y = k.forward(new Pass(Arith.F64, null, null, null, 0, 3, false, 0), Buf.of(x), 3);
+        for (int r = 0; r < 3; r++) {
+            double[] want = ff.apply(java.util.Arrays.copyOfRange(x, r * 5, r * 5 + 5));
+            for (int j = 0; j < 5; j++) {
+                assertTrue(Math.abs(want[j] - y.get(r * 5 + j)) <= 1e-12 * (1 + Math.abs(want[j])), "row " + r);
+            }
+        }
     }
 
     @Test
@@ -212,6 +228,13 @@ class GradientCheckTest {
         NetConfig cfg = new NetConfig(7, 4, 8, 2, 5, 0.0);
         checkModel("convex", new ConvexStack(cfg, 1e-2, ConvexStack.Penalty.GROUP, 13), 10, false);
         checkModel("convex-frob", new ConvexStack(cfg, 1e-2, ConvexStack.Penalty.FROBENIUS, 14), 10,
+                false);
+    }
+
+    @Test
+    void convexStackKernelModel() {
+        NetConfig cfg = new NetConfig(7, 4, 8, 2, 5, 0.0);
+        checkModel("convex-kernel", ConvexStack.withKernel(cfg, 1e-2, ConvexStack.Penalty.GROUP, 3.0, 5, 16), 6,
                 false);
     }
 

@@ -142,8 +142,13 @@ final class Blocked {
                     }
                 }
             } else {
+                // a plain loop: System.arraycopy's call costs as much as copying 8 or 16 entries
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bo + (pc + p) * ldb + j, bp, base + p * NR32, nr);
+                    int src = bo + (pc + p) * ldb + j;
+                    int dst = base + p * NR32;
+                    for (int s = 0; s < nr; s++) {
+                        bp[dst + s] = b[src + s];
+                    }
                 }
             }
         }
@@ -277,8 +282,13 @@ final class Blocked {
                     }
                 }
             } else {
+                // a plain loop: System.arraycopy's call costs as much as copying 8 or 16 entries
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bo + (pc + p) * ldb + j, bp, base + p * NR64, nr);
+                    int src = bo + (pc + p) * ldb + j;
+                    int dst = base + p * NR64;
+                    for (int s = 0; s < nr; s++) {
+                        bp[dst + s] = b[src + s];
+                    }
                 }
             }
         }

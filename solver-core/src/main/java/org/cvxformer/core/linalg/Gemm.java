@@ -182,8 +182,8 @@ public final class Gemm {
         long work = (long) m * n * k;
         int mt = (m + Blocked.MR - 1) / Blocked.MR;
         int nt = (n + nr - 1) / nr;
-        int t = Parallel.threads();
-        if (mt >= nt || mt >= 4 * t) {
+        // splitting the wider dimension also splits the packing of B when C has few rows
+        if (mt >= nt) {
             Parallel.forRange(mt, work, (from, to) -> body.run(from * Blocked.MR, Math.min(m, to * Blocked.MR), 0, n));
         } else {
             Parallel.forRange(nt, work, (from, to) -> body.run(0, m, from * nr, Math.min(n, to * nr)));

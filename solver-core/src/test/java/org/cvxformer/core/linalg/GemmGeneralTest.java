@@ -116,4 +116,23 @@ class GemmGeneralTest {
             Parallel.setThreads(before);
         }
     }
+    @Test
+    void reluMaskZeroesExactlyWhereTheOutputIsNotPositiveInBothPrecisions() {
+        SplittableRandom r = new SplittableRandom(13);
+        int len = 37; // not a multiple of the 8 or 4 lanes: the scalar tail runs too
+        double[] h = random(r, len), g = random(r, len);
+        h[3] = 0.0;
+        h[4] = -0.0;
+        h[5] = Double.MIN_VALUE;
+        double[] gd = g.clone();
+        Elementwise.reluMask(gd, h, 2, len);
+        float[] gf = toFloat(g), hf = toFloat(h);
+        hf[5] = Float.MIN_VALUE;
+        Elementwise.reluMask(gf, hf, 2, len);
+        for (int i = 0; i < len; i++) {
+            double want = i < 2 || h[i] > 0 ? g[i] : 0.0;
+            assertEquals(want, gd[i], 0.0, "f64 @" + i);
+            assertEquals((float) want, gf[i], 0f, "f32 @" + i);
+        }
+    }
 }

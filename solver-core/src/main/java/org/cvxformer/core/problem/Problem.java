@@ -149,8 +149,11 @@ public final class Problem {
      * {@link #scoreMatrixBytes()} times a few more.
      */
     public long estimatedBytes() {
+        long nc = (long) samples() * classes();
+        // FISTA holds five N x c arrays instead of streaming when they fit one block (Fista.Scores)
+        long tracked = nc <= ScoreStream.BLOCK_ENTRIES ? 5 * 8L * nc : 0;
         return design.bytes() + targets.bytes() + 8L * PARAMETER_ARRAYS * parameterCount()
-                + new ScoreStream(this).workBytes();
+                + new ScoreStream(this).workBytes() + tracked;
     }
 
     /**

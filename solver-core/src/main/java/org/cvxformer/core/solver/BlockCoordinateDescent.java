@@ -80,6 +80,10 @@ public final class BlockCoordinateDescent implements Solver {
     /** Holds its scores and residuals as {@code N x c} arrays (4 of them at most). */
     @Override
     public String refusal(Problem pb) {
+        String loss = ScoreState.unsupported(pb.loss(), name());
+        if (loss != null) {
+            return loss;
+        }
         return Solvers.scoreArraysRefusal(name(), pb, 4);
     }
 

@@ -105,7 +105,8 @@ public final class Fista implements Solver {
         double[] bestDualAt = null;
         double bestDualScale = Double.NaN;
         String bestUSource = null;
-        double bestP = stream.value(x) + pen.value(x);
+        Scores scores = new Scores(pb, stream, x, cfg.tuning().streamBlockRows() == 0);
+        double bestP = scores.valueAt(x) + pen.value(x);
         double[] bestX = x.clone();
         SolverShell.Stop stop = null;
         int backtracks = 0;
@@ -123,13 +124,13 @@ public final class Fista implements Solver {
             boolean check = forceCheck || k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations()
                     || lastRelGap <= 10 * cfg.tolerance();
             forceCheck = false;
-            double Fy = stream.valueAndGradient(y, G);
+            double Fy = scores.gradientAtY(y, G);
 
             // The gradient at y, rescaled, is a feasible dual point (math.md section 4).
             if (check) {
                 double gnorm = pen.dualNorm(G);
                 double t = gnorm > beta ? beta / gnorm : 1.0;
-                double D = stream.scaledResidualDual(y, t);
+                double D = scores.dualAtY(y, t);
                 if (D > bestDual) {
                     bestDual = D;
                     bestDualAt = y.clone();
@@ -149,10 +150,11 @@ public final class Fista implements Solver {
                     xNew[p] = y[p] - step * G[p];
                 }
                 pen.prox(xNew, step);
+                scores.track(xNew);
                 if (!needTest && !check) {
                     break;
                 }
-                FxNew = stream.value(xNew);
+                FxNew = scores.valueAtNew(xNew);
                 if (!needTest) {
                     break;
                 }
@@ -242,6 +244,7 @@ public final class Fista implements Solver {
             if (cfg.restart() && dotRestart > 0) {
                 tk = 1;
                 System.arraycopy(xNew, 0, y, 0, P);
+                scores.restart();
                 restarts++;
             } else {
                 double tNew = 0.5 * (1 + Math.sqrt(1 + 4 * theta * tk * tk));
@@ -249,11 +252,13 @@ public final class Fista implements Solver {
                 for (int p = 0; p < P; p++) {
                     y[p] = xNew[p] + m * (xNew[p] - x[p]);
                 }
+                scores.momentum(m);
                 tk = tNew;
             }
             double[] swap = x;
             x = xNew;
             xNew = swap;
+            scores.swap();
         }
         if (stop == null) {
             stop = run.iterationLimit();
@@ -261,8 +266,102 @@ public final class Fista implements Solver {
         DualPoint candidate = bestDualAt == null ? null
                 : DualPoint.residualAt(pb, bestDualAt, bestDualScale, bestDual, bestUSource);
         String details = String.format(java.util.Locale.ROOT,
-                "L = %.6g (start %.6g%s, smallest %.6g), %d backtracks, %d restarts, streamed in blocks of %d rows",
-                L, Lglobal, exactL ? ", exact" : "", minL, backtracks, restarts, stream.blockRows());
+                "L = %.6g (start %.6g%s, smallest %.6g), %d backtracks, %d restarts, %s",
+                L, Lglobal, exactL ? ", exact" : "", minL, backtracks, restarts,
+                scores.tracked ? "scores tracked in memory (N c fits one block)" : "streamed in blocks of " + stream.blockRows() + " rows");
         return run.finish(stop, bestX, candidate, k, details);
+    }
+
+    /**
+     * The scores of FISTA's points. Streamed ({@link ScoreStream}) in general: each pass
+     * recomputes {@code A W} block by block, so nothing {@code N x c} is held. When all the scores
+     * fit in one block ({@code N c <= ScoreStream.BLOCK_ENTRIES}, at most 8 MiB per array) and no
+     * block size is forced, they are instead held and tracked linearly,
+     * {@code S_y = S_x' + m (S_x' - S_x)}, which saves one {@code A W} per iteration (on a dense
+     * design a third of the multiply-adds). Both modes are independent of the thread count; the
+     * streamed mode is also bit-for-bit independent of the block size on sparse and token-table
+     * designs (StreamedFistaTest). Which mode ran is named in the result's message.
+     */
+    private static final class Scores {
+        final boolean tracked;
+        private final ScoreStream stream;
+        private final Problem pb;
+        private double[] sx;
+        private double[] sy;
+        private double[] sxNew;
+        private double[] u;
+
+        Scores(Problem pb, ScoreStream stream, double[] x, boolean mayTrack) {
+            this.pb = pb;
+            this.stream = stream;
+            this.tracked = mayTrack && (long) pb.samples() * pb.classes() <= ScoreStream.BLOCK_ENTRIES;
+            if (tracked) {
+                sx = pb.scores(x);
+                sy = sx.clone();
+                sxNew = new double[sx.length];
+                u = new double[sx.length];
+            }
+        }
+
+        /** {@code F(A x)} for the starting point. */
+        double valueAt(double[] x) {
+            return tracked ? pb.loss().value(sx, pb.targets()) : stream.value(x);
+        }
+
+        /** {@code F(A y)} and {@code G = A^T grad F(A y)}. */
+        double gradientAtY(double[] y, double[] G) {
+            if (!tracked) {
+                return stream.valueAndGradient(y, G);
+            }
+            double f = pb.loss().valueAndGradient(sy, pb.targets(), u);
+            pb.design().transposeMultiply(u, pb.classes(), G);
+            return f;
+        }
+
+        /** {@code D(t grad F(A y))}, after {@link #gradientAtY} at the same {@code y}. */
+        double dualAtY(double[] y, double t) {
+            if (!tracked) {
+                return stream.scaledResidualDual(y, t);
+            }
+            double[] ut = new double[u.length];
+            for (int p = 0; p < ut.length; p++) {
+                ut[p] = t * u[p];
+            }
+            return pb.loss().dual(ut, pb.targets());
+        }
+
+        /** Records the trial point's scores (tracked mode: its one {@code A W}). */
+        void track(double[] xNew) {
+            if (tracked) {
+                pb.design().multiply(xNew, pb.classes(), sxNew);
+            }
+        }
+
+        /** {@code F(A x')} of the trial point. */
+        double valueAtNew(double[] xNew) {
+            return tracked ? pb.loss().value(sxNew, pb.targets()) : stream.value(xNew);
+        }
+
+        void restart() {
+            if (tracked) {
+                System.arraycopy(sxNew, 0, sy, 0, sy.length);
+            }
+        }
+
+        void momentum(double m) {
+            if (tracked) {
+                for (int p = 0; p < sy.length; p++) {
+                    sy[p] = sxNew[p] + m * (sxNew[p] - sx[p]);
+                }
+            }
+        }
+
+        void swap() {
+            if (tracked) {
+                double[] t = sx;
+                sx = sxNew;
+                sxNew = t;
+            }
+        }
     }
 }

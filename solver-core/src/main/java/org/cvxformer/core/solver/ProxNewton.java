@@ -63,6 +63,10 @@ public final class ProxNewton implements Solver {
     /** Holds its scores and residuals as {@code N x c} arrays (7 of them at most). */
     @Override
     public String refusal(Problem pb) {
+        String loss = ScoreState.unsupported(pb.loss(), name());
+        if (loss != null) {
+            return loss;
+        }
         return Solvers.scoreArraysRefusal(name(), pb, 7);
     }
 

@@ -22,6 +22,18 @@ final class ScoreState {
     final double[] lse;
     private final Loss loss;
 
+    /**
+     * Why coordinate updates of these scores are unavailable for {@code loss} (they are written for
+     * the softmax and squared losses: the incremental log-sum-exp and the residual), or {@code null}.
+     */
+    static String unsupported(Loss loss, String solver) {
+        if (loss instanceof SoftmaxLoss || loss instanceof SquaredLoss) {
+            return null;
+        }
+        return solver + " has coordinate updates for the softmax and squared losses only, not '" + loss.name()
+                + "': use --solver fista";
+    }
+
     ScoreState(Problem pb, double[] Z) {
         this.loss = pb.loss();
         if (loss instanceof SoftmaxLoss) {

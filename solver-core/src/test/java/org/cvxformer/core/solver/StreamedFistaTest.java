@@ -92,4 +92,28 @@ class StreamedFistaTest {
             Parallel.setThreads(saved);
         }
     }
+
+    /** Small problems track their scores in memory instead (one A W less per iteration): same optimum, and also thread-independent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sparse/softmax", "token-tables/squared", "dense/softmax", "dense/squared"})
+    void trackedScoresReachTheStreamedOptimumWhateverTheThreadCount(String kind) {
+        String[] k = kind.split("/");
+        Problem pb = problem(k[0], k[1]);
+        SolverConfig cfg = SolverConfig.defaults().withTolerance(1e-10).withMaxIterations(20000);
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            SolverResult tracked1 = new Fista().solve(pb, cfg);
+            Parallel.setThreads(3);
+            SolverResult tracked3 = new Fista().solve(pb, cfg);
+            assertTrue(tracked1.message().contains("tracked"), tracked1.message());
+            assertArrayEquals(tracked1.z(), tracked3.z(), 0.0, kind);
+            SolverResult streamed = new Fista().solve(pb, cfg.withTuning(SolverConfig.Tuning.defaults().withStreamBlockRows(7)));
+            assertTrue(streamed.message().contains("streamed in blocks of 7"), streamed.message());
+            double p1 = tracked1.certificate().primal(), p2 = streamed.certificate().primal();
+            assertEquals(p1, p2, 1e-9 * Math.abs(p1), kind);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
 }

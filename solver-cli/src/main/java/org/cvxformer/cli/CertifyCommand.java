@@ -187,7 +187,9 @@ public final class CertifyCommand implements Callable<Integer> {
         if (dataset.dataset == null) {
             throw new IllegalArgumentException("no data: pass --x X.npy --y y.npy, or --dataset NAME (the training split)");
         }
-        MemoryEstimate.convex(DatasetBundle.plan(dataset, "onehot", "pair")).check(); // before allocating (issue 10)
+        DatasetBundle.Plan plan = DatasetBundle.plan(dataset, "onehot", "pair");
+        // before allocating (issue 10); the dual search holds whole N x c arrays
+        MemoryEstimate.convex(plan).plus(MemoryEstimate.dualSearch(plan.trainSize(), plan.classes())).check();
         DatasetBundle b = DatasetBundle.build(dataset, "onehot");
         Problem base = new Problem(b.trainDesign, b.trainTargets, Loss.byName(loss), 1.0);
         return base.withBeta(beta.resolve(base.betaMax()));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.cvxformer.core.problem.ScoreStream;
 import org.cvxformer.core.problem.Designs;
 
 /**
@@ -51,6 +52,18 @@ final class MemoryEstimate {
      * regions (measured: a solve with N = 20, c = 10^6 needs a 3.5 GB heap, this estimate 3.6 GB).
      */
     static final int SCORE_COPIES = 18;
+
+    /** Score blocks a streamed pass holds at once (per thread, with the collector's room). */
+    static final int STREAM_BLOCK_COPIES = 8;
+
+    /** Per-sample arrays of a streamed solve (labels' scale factors, per-row terms of the passes). */
+    static final int SAMPLE_ARRAYS = 4;
+
+    /**
+     * {@code certify}'s dual search ({@code DualSearch}) still holds whole {@code N x c} arrays:
+     * the residual, its rescaled copies and the candidates it compares.
+     */
+    static final int DUAL_SEARCH_COPIES = 8;
 
     /**
      * Copies of the {@code c x n x d} parameters alive in one solve: {@code Z}, gradient, step,
@@ -220,16 +233,20 @@ final class MemoryEstimate {
 
     /**
      * The working set of one convex solve with its certificate, on {@code N} samples with
-     * {@code nd = n * d} features and {@code c} classes:
+     * {@code nd = n * d} features and {@code c} classes. The default solver (FISTA, and the
+     * certifier it ends with) streams the scores in blocks of {@link ScoreStream#BLOCK_ENTRIES}
+     * ({@link org.cvxformer.core.problem.Problem#estimatedBytes()} is the core's own count), so
+     * the scores cost
      *
      * <pre>
-     *   8 * ( SCORE_COPIES * N * c  +  PARAMETER_COPIES * c * nd  +  SQUARE_COPIES * min(min(nd, N)^2, MAX_SQUARE_ENTRIES) )
+     *   8 * SCORE_COPIES * N * c                               when N c <= BLOCK_ENTRIES (held in memory)
+     *   8 * (STREAM_BLOCK_COPIES * BLOCK_ENTRIES + SAMPLE_ARRAYS * N)   otherwise (streamed)
      * </pre>
      *
-     * (the counts are documented on the constants). This is the one method to change when the
-     * solvers change how they hold scores: the solver side is moving to streaming the scores
-     * in blocks of samples instead of holding {@code N x c} arrays, and then {@code N} in the
-     * first term becomes the block size (plus the few full {@code N x c} arrays that remain).
+     * plus {@code 8 * (PARAMETER_COPIES * c * nd + SQUARE_COPIES * min(min(nd, N)^2, MAX_SQUARE_ENTRIES))}.
+     * Solvers that hold whole {@code N x c} arrays (bcd, prox-newton, admm) check their own need
+     * and refuse with one line when it does not fit ({@code Solver.refusal}); {@code auto}
+     * then keeps FISTA.
      */
     static MemoryEstimate solver(long N, long nd, long c) {
         return solver(N, nd, c, null);
@@ -238,8 +255,14 @@ final class MemoryEstimate {
     /** {@link #solver(long, long, long)}, naming what makes the parameters smaller. */
     static MemoryEstimate solver(long N, long nd, long c, String parameterFix) {
         long square = Math.min(Designs.MAX_SQUARE_ENTRIES, Math.min(times(nd, nd), times(N, N)));
-        return new MemoryEstimate("solve", "")
-                .arrays("solver scores N x c", SCORE_COPIES, 8, N, c)
+        MemoryEstimate m = new MemoryEstimate("solve", "");
+        if (times(N, c) <= ScoreStream.BLOCK_ENTRIES) {
+            m.arrays("solver scores N x c", SCORE_COPIES, 8, N, c);
+        } else {
+            m.arrays("solver score blocks", STREAM_BLOCK_COPIES, 8, ScoreStream.BLOCK_ENTRIES)
+                    .arrays("per-sample solver arrays", SAMPLE_ARRAYS, 8, N);
+        }
+        return m
                 .fix(parameterFix).arrays("solver parameters c x n x d", PARAMETER_COPIES, 8, c, nd)
                 .arrays("square matrices", SQUARE_COPIES, 8, square);
     }
@@ -302,8 +325,8 @@ final class MemoryEstimate {
                     Math.max(p.trainSize(), p.valSize()), p.n(), p.d())
                     .fix("a smaller --feature-dim (or --p)").arrays("token tables", 1, 8, p.n(), p.vocabulary(), p.d());
         }
-        return m.doubles("one-hot targets of the training split", p.trainSize(), p.classes())
-                .doubles("one-hot targets of the validation split", p.valSize(), p.classes());
+        // labels are int[] (Targets): no N x c one-hot matrix
+        return m.ints("labels", p.trainSize() + p.valSize(), 1);
     }
 
     /**
@@ -313,8 +336,12 @@ final class MemoryEstimate {
      */
     static MemoryEstimate convex(DatasetBundle.Plan p) {
         return bundle(p).plus(solver(p.trainSize(), (long) p.n() * p.d(), p.classes(),
-                        p.oneHot() ? null : "a smaller --feature-dim (or --p)"))
-                .doubles("accuracy scores", Math.max(p.trainSize(), p.valSize()), p.classes());
+                        p.oneHot() ? null : "a smaller --feature-dim (or --p)"));
+    }
+
+    /** {@code certify}'s dual search on {@code N} samples and {@code c} classes ({@link #DUAL_SEARCH_COPIES}). */
+    static MemoryEstimate dualSearch(long N, long c) {
+        return new MemoryEstimate("certify", "").arrays("dual search N x c", DUAL_SEARCH_COPIES, 8, N, c);
     }
 
     /**

@@ -3,9 +3,15 @@ package org.cvxformer.neural;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** Analytic gradients of every layer and of both full models against central finite differences. */
+/**
+ * Every block's backward, the loss and both full models against central finite differences, in
+ * float64: for a block {@code y = f(x; theta)} and fixed random weights {@code w}, the scalar
+ * {@code L = <y, w>} has gradient {@code backward(w)}, which must match
+ * {@code (L(z + h) - L(z - h)) / 2h} for every entry {@code z} of {@code theta} and of {@code x}.
+ */
 class GradientCheckTest {
     private static final double H = 1e-5;
     private static final double TOL = 1e-6;
@@ -18,10 +24,10 @@ class GradientCheckTest {
         return a;
     }
 
-    private static double dot(double[] a, double[] b) {
+    private static double dot(Buf a, double[] b) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+        for (int i = 0; i < b.length; i++) {
+            s += a.get(i) * b[i];
         }
         return s;
     }
@@ -53,123 +59,100 @@ class GradientCheckTest {
         assertTrue(rel <= TOL, what + ": relative error " + rel);
     }
 
-    @Test
-    void dense() {
-        Rng r = new Rng(1);
-        int rows = 6;
-        int k = 5;
-        int n = 7;
-        double[] x = gauss(r, rows * k, 1);
-        double[] p = gauss(r, k * n + n, 1);
-        double[] wts = gauss(r, rows * n, 1);
+    /**
+     * Checks one block: {@code make} builds it on a fresh {@link Params}; the input is
+     * {@code samples x n x in} (ignored by the embedding), the output {@code outLen} entries.
+     */
+    private static void checkBlock(String what, Function<Params, Block> make, int samples, int n, int in,
+            int outLen, boolean train, long seed) {
+        Rng r = new Rng(seed);
+        Params pp = new Params();
+        Block b = make.apply(pp);
+        double[] p = gauss(r, pp.size(), 1);
+        for (ParamBlock pb : pp.blocks()) {
+            if (pb.kind() == ParamBlock.Kind.SIMPLEX) {
+                SimplexProjection.projectRows(p, pb.offset(), pb.rows(), pb.cols());
+            }
+        }
+        int rows = samples * n;
+        double[] x = gauss(r, rows * in, 1);
+        double[] w = gauss(r, outLen, 1);
+        int[] tokens = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            tokens[i] = r.nextInt(5);
+        }
+        double[] grad = new double[p.length];
+        Buf xb = Buf.of(x);
         DoubleSupplier loss = () -> {
-            double[] y = new double[rows * n];
-            Layers.denseForward(x, 0, rows, k, p, 0, k * n, n, y, 0);
-            return dot(y, wts);
+            Pass ps = new Pass(Arith.F64, Buf.of(p), Buf.of(new double[p.length]), tokens, 0, samples, train, 77);
+            return dot(b.forward(ps, xb, rows), w);
         };
-        double[] pt = new double[k * n];
-        Layers.transpose(p, 0, k, n, pt, 0);
-        double[] gp = new double[p.length];
-        double[] gx = new double[x.length];
-        Layers.denseBackward(x, 0, rows, k, pt, 0, 0, k * n, n, wts, 0, gp, gx, 0);
-        assertClose("dense W,b", gp, 0, fd(loss, p, 0, p.length));
-        assertClose("dense x", gx, 0, fd(loss, x, 0, x.length));
-    }
-
-    @Test
-    void layerNorm() {
-        Rng r = new Rng(2);
-        int rows = 5;
-        int d = 6;
-        double[] x = gauss(r, rows * d, 2);
-        double[] p = gauss(r, 2 * d, 1);
-        double[] wts = gauss(r, rows * d, 1);
-        DoubleSupplier loss = () -> {
-            double[] y = new double[rows * d];
-            Layers.layerNormForward(x, 0, rows, d, p, 0, d, y, 0, new double[rows * d], 0,
-                    new double[rows], 0);
-            return dot(y, wts);
-        };
-        double[] y = new double[rows * d];
-        double[] xh = new double[rows * d];
-        double[] rs = new double[rows];
-        Layers.layerNormForward(x, 0, rows, d, p, 0, d, y, 0, xh, 0, rs, 0);
-        double[] gp = new double[p.length];
-        double[] gx = new double[x.length];
-        Layers.layerNormBackward(wts, 0, rows, d, p, 0, d, xh, 0, rs, 0, gp, gx, 0);
-        assertClose("ln params", gp, 0, fd(loss, p, 0, p.length));
-        assertClose("ln x", gx, 0, fd(loss, x, 0, x.length));
-    }
-
-    @Test
-    void attention() {
-        Rng r = new Rng(3);
-        int s = 3;
-        int n = 4;
-        int d = 5;
-        double[] q = gauss(r, s * n * d, 1);
-        double[] k = gauss(r, s * n * d, 1);
-        double[] v = gauss(r, s * n * d, 1);
-        double[] wts = gauss(r, s * n * d, 1);
-        DoubleSupplier loss = () -> {
-            double[] c = new double[s * n * d];
-            Layers.attentionForward(q, k, v, s, n, d, new double[s * n * n], c);
-            return dot(c, wts);
-        };
-        double[] a = new double[s * n * n];
-        double[] c = new double[s * n * d];
-        Layers.attentionForward(q, k, v, s, n, d, a, c);
-        double[] gq = new double[q.length];
-        double[] gk = new double[k.length];
-        double[] gv = new double[v.length];
-        Layers.attentionBackward(q, k, v, a, wts, s, n, d, gq, gk, gv);
-        assertClose("attn q", gq, 0, fd(loss, q, 0, q.length));
-        assertClose("attn k", gk, 0, fd(loss, k, 0, k.length));
-        assertClose("attn v", gv, 0, fd(loss, v, 0, v.length));
-    }
-
-    @Test
-    void convexMix() {
-        Rng r = new Rng(4);
-        int s = 3;
-        int n = 4;
-        int d = 5;
-        double[] m = gauss(r, n * n, 1);
-        double[] h = gauss(r, s * n * d, 1);
-        double[] wts = gauss(r, s * n * d, 1);
-        DoubleSupplier loss = () -> {
-            double[] t = new double[s * n * d];
-            Layers.mixForward(m, 0, h, s, n, d, t);
-            return dot(t, wts);
-        };
-        double[] gm = new double[m.length];
-        double[] gh = new double[h.length];
-        Layers.mixBackward(m, 0, h, wts, s, n, d, gm, gh);
-        assertClose("mix W1", gm, 0, fd(loss, m, 0, m.length));
-        assertClose("mix H", gh, 0, fd(loss, h, 0, h.length));
+        Pass ps = new Pass(Arith.F64, Buf.of(p), Buf.of(grad), tokens, 0, samples, train, 77);
+        b.forward(ps, xb, rows);
+        Buf gx = b.backward(ps, Buf.of(w.clone()));
+        for (ParamBlock pb : pp.blocks()) {
+            assertClose(what + " " + pb.name(), grad, pb.offset(), fd(loss, p, pb.offset(), pb.end()));
+        }
+        if (gx != null) {
+            double[] g = new double[x.length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = gx.get(i);
+            }
+            assertClose(what + " input", g, 0, fd(loss, x, 0, x.length));
+        }
     }
 
     @Test
     void embedding() {
-        Rng r = new Rng(5);
-        int s = 3;
-        int n = 4;
-        int d = 3;
-        int vocab = 5;
-        int[] tokens = new int[s * n];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = r.nextInt(vocab);
+        checkBlock("embedding", pp -> new Embedding(pp, 5, 4, 3), 3, 4, 3, 3 * 4 * 3, false, 1);
+    }
+
+    @Test
+    void layerNorm() {
+        checkBlock("layer norm", pp -> new LayerNorm(pp, "ln", 6), 5, 1, 6, 30, false, 2);
+    }
+
+    @Test
+    void linearWithAndWithoutBias() {
+        checkBlock("linear", pp -> new Linear(pp, "lin", 5, 7, true), 6, 1, 5, 42, false, 3);
+        checkBlock("linear no bias", pp -> new Linear(pp, "lin", 5, 7, false), 6, 1, 5, 42, false, 4);
+    }
+
+    @Test
+    void mlp() {
+        checkBlock("mlp", pp -> new Mlp(pp, "mlp", 5, 9), 7, 1, 5, 35, false, 5);
+    }
+
+    @Test
+    void softmaxAttention() {
+        checkBlock("attention", pp -> new SoftmaxAttention(pp, "attn", 4, 5), 3, 4, 5, 60, false, 6);
+    }
+
+    @Test
+    void convexMixWithBothPenaltiesInTheirOwnTerm() {
+        checkBlock("convex W1 H W2", pp -> new ConvexMix(pp, "cvx", 4, 5, 0.0, ConvexStack.Penalty.GROUP), 3, 4, 5,
+                60, false, 7);
+        // the penalty's gradient against finite differences of the penalty alone
+        for (ConvexStack.Penalty kind : ConvexStack.Penalty.values()) {
+            Params pp = new Params();
+            ConvexMix m = new ConvexMix(pp, "cvx", 3, 4, 0.3, kind);
+            double[] p = gauss(new Rng(8), pp.size(), 1);
+            double[] g = new double[p.length];
+            m.penalty(p, g);
+            assertClose("penalty " + kind, g, 0, fd(() -> m.penalty(p, new double[p.length]), p, 0, p.length));
         }
-        double[] p = gauss(r, vocab * d + n * d, 1);
-        double[] wts = gauss(r, s * n * d, 1);
-        DoubleSupplier loss = () -> {
-            double[] x = new double[s * n * d];
-            Layers.embedForward(tokens, 0, s, n, d, p, 0, vocab * d, x);
-            return dot(x, wts);
-        };
-        double[] gp = new double[p.length];
-        Layers.embedBackward(tokens, 0, s, n, d, wts, 0, vocab * d, gp);
-        assertClose("embedding", gp, 0, fd(loss, p, 0, p.length));
+    }
+
+    @Test
+    void dropoutAndResidualWithAFixedMask() {
+        checkBlock("dropout", pp -> new Dropout(pp, 0.4, 6), 4, 3, 6, 72, true, 9);
+        checkBlock("residual(ln, mlp) + dropout", pp -> new Residual(pp, 0.3, 6, new LayerNorm(pp, "ln", 6),
+                new Mlp(pp, "mlp", 6, 8)), 4, 3, 6, 72, true, 10);
+    }
+
+    @Test
+    void lastPosition() {
+        checkBlock("last position", pp -> new LastPosition(4, 3), 5, 4, 3, 15, false, 11);
     }
 
     @Test
@@ -179,13 +162,14 @@ class GradientCheckTest {
         int c = 5;
         double[] z = gauss(r, rows * c, 2);
         int[] labels = {0, 3, 4, 1};
-        DoubleSupplier loss = () -> Layers.softmaxCrossEntropy(z.clone(), rows, c, labels, 0, 0.25) * 0.25;
+        DoubleSupplier loss = () -> Arith.F64.softmaxCrossEntropy(Buf.of(z.clone()), rows, c, labels, 0, 0.25) * 0.25;
         double[] g = z.clone();
-        Layers.softmaxCrossEntropy(g, rows, c, labels, 0, 0.25);
+        Arith.F64.softmaxCrossEntropy(Buf.of(g), rows, c, labels, 0, 0.25);
         assertClose("softmax CE", g, 0, fd(loss, z, 0, z.length));
     }
 
-    private static void checkModel(String what, Model m, int batch, boolean train) {
+    private static void checkModel(String what, Network m, int batch, boolean train) {
+        m.setPrecision(Precision.FLOAT64);
         Rng r = new Rng(7);
         int n = m.seqLen();
         int[] tokens = new int[batch * n];

@@ -130,4 +130,63 @@ public final class Gemm {
             C[o + 3] = v3;
         }
     }
+
+    // ------------------------------------------------------------------ general products
+
+    /**
+     * {@code C (+)= op(A) op(B)}, BLAS's {@code ?gemm} with {@code alpha = 1} and {@code beta = 0}
+     * or {@code 1}, row-major, on the calling thread. {@code op(A)} is {@code m x k}:
+     * {@code A[i, p] = a[aOff + i * lda + p]}, or {@code a[aOff + p * lda + i]} if {@code transA};
+     * {@code op(B)} is {@code k x n}: {@code B[p, j] = b[bOff + p * ldb + j]}, or
+     * {@code b[bOff + j * ldb + p]} if {@code transB}; {@code C[i, j] = c[cOff + i * ldc + j]},
+     * overwritten unless {@code accumulate}. Packed, cache-blocked and register-tiled
+     * ({@link Blocked}; SIMD when {@link #SIMD}). Each entry of {@code C} is summed over {@code k}
+     * in an order fixed by {@code k} alone, so {@link #gemmParallel} gives the same bits.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        Blocked.gemm(SIMD, transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+    }
+
+    /** {@link #gemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)} in double. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda,
+            double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
+        Blocked.gemm(SIMD, transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+    }
+
+    /**
+     * As {@link #gemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)},
+     * with the rows of {@code C} (or its columns, when it has more column tiles than row tiles)
+     * split over {@link Parallel}: bit-identical to the serial form whatever the thread count.
+     */
+    public static void gemmParallel(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+            int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        split(m, n, k, Blocked.NR32, (i0, i1, j0, j1) -> Blocked.gemm(SIMD, transA, transB, i0, i1, j0, j1, k,
+                a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc));
+    }
+
+    /** {@link #gemmParallel(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)} in double. */
+    public static void gemmParallel(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff,
+            int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
+        split(m, n, k, Blocked.NR64, (i0, i1, j0, j1) -> Blocked.gemm(SIMD, transA, transB, i0, i1, j0, j1, k,
+                a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc));
+    }
+
+    @FunctionalInterface
+    private interface Block2 {
+        void run(int i0, int i1, int j0, int j1);
+    }
+
+    /** Splits {@code C} by row tiles or column tiles, whichever has more, over the threads. */
+    private static void split(int m, int n, int k, int nr, Block2 body) {
+        long work = (long) m * n * k;
+        int mt = (m + Blocked.MR - 1) / Blocked.MR;
+        int nt = (n + nr - 1) / nr;
+        int t = Parallel.threads();
+        if (mt >= nt || mt >= 4 * t) {
+            Parallel.forRange(mt, work, (from, to) -> body.run(from * Blocked.MR, Math.min(m, to * Blocked.MR), 0, n));
+        } else {
+            Parallel.forRange(nt, work, (from, to) -> body.run(0, m, from * nr, Math.min(n, to * nr)));
+        }
+    }
 }

@@ -1,10 +1,11 @@
 package org.cvxformer.core.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD body of {@link Gemm#abt}, through the JDK's incubating Vector API
+ * The SIMD bodies of {@link Gemm#abt} and of {@link Gemm#gemm}'s microkernels ({@link Blocked}), through the JDK's incubating Vector API
  * ({@code jdk.incubator.vector}, JEP 414 in JDK 17): 256-bit fused multiply-adds, four rows of
  * {@code X} against two of {@code Y}. Used only when the JVM runs with
  * {@code --add-modules jdk.incubator.vector} (the {@code cvxformer} launcher and the tests do);
@@ -17,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorGemm {
     private static final VectorSpecies<Double> SP = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final int W = 4;
 
     private VectorGemm() {
@@ -85,5 +88,139 @@ final class VectorGemm {
 
     private static void store(double[] C, int o, boolean add, double v) {
         C[o] = add ? C[o] + v : v;
+    }
+
+    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 FloatVector accumulators, A's entry (r, p) at {@code ab + r rs + p ps} (in place or packed), one broadcast per row and {@code k}, no horizontal sums. */
+    static void kernel32(int kc, float[] ap, int ab, int rs, int ps, float[] bp, int bo, float[] c, int co, int ldc,
+            int mr, int nr,
+            boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int r1 = ab + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += ps, bi += 16) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + 8);
+            FloatVector a0 = FloatVector.broadcast(F, ap[ab + ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, ap[r1 + ai]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, ap[r2 + ai]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, ap[r3 + ai]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, ap[r4 + ai]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, ap[r5 + ai]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (mr == 6 && nr == 16) {
+            store(c00, c, co, add);
+            store(c01, c, co + 8, add);
+            store(c10, c, co + 1 * ldc, add);
+            store(c11, c, co + 1 * ldc + 8, add);
+            store(c20, c, co + 2 * ldc, add);
+            store(c21, c, co + 2 * ldc + 8, add);
+            store(c30, c, co + 3 * ldc, add);
+            store(c31, c, co + 3 * ldc + 8, add);
+            store(c40, c, co + 4 * ldc, add);
+            store(c41, c, co + 4 * ldc + 8, add);
+            store(c50, c, co + 5 * ldc, add);
+            store(c51, c, co + 5 * ldc + 8, add);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 8);
+        c10.intoArray(tile, 16);
+        c11.intoArray(tile, 24);
+        c20.intoArray(tile, 32);
+        c21.intoArray(tile, 40);
+        c30.intoArray(tile, 48);
+        c31.intoArray(tile, 56);
+        c40.intoArray(tile, 64);
+        c41.intoArray(tile, 72);
+        c50.intoArray(tile, 80);
+        c51.intoArray(tile, 88);
+        Blocked.storeTile(tile, 16, c, co, ldc, mr, nr, add);
+    }
+
+    private static void store(FloatVector v, float[] c, int o, boolean add) {
+        if (add) {
+            v.add(FloatVector.fromArray(F, c, o)).intoArray(c, o);
+        } else {
+            v.intoArray(c, o);
+        }
+    }
+
+    /** {@code C[0..mr) x [0..nr) (+)= Ap Bp} over {@code kc} terms: 6 x 2 DoubleVector accumulators, A's entry (r, p) at {@code ab + r rs + p ps} (in place or packed), one broadcast per row and {@code k}, no horizontal sums. */
+    static void kernel64(int kc, double[] ap, int ab, int rs, int ps, double[] bp, int bo, double[] c, int co, int ldc,
+            int mr, int nr,
+            boolean add, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(D);
+        DoubleVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int r1 = ab + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += ps, bi += 8) {
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(D, bp, bi + 4);
+            DoubleVector a0 = DoubleVector.broadcast(D, ap[ab + ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(D, ap[r1 + ai]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(D, ap[r2 + ai]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(D, ap[r3 + ai]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(D, ap[r4 + ai]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(D, ap[r5 + ai]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (mr == 6 && nr == 8) {
+            store(c00, c, co, add);
+            store(c01, c, co + 4, add);
+            store(c10, c, co + 1 * ldc, add);
+            store(c11, c, co + 1 * ldc + 4, add);
+            store(c20, c, co + 2 * ldc, add);
+            store(c21, c, co + 2 * ldc + 4, add);
+            store(c30, c, co + 3 * ldc, add);
+            store(c31, c, co + 3 * ldc + 4, add);
+            store(c40, c, co + 4 * ldc, add);
+            store(c41, c, co + 4 * ldc + 4, add);
+            store(c50, c, co + 5 * ldc, add);
+            store(c51, c, co + 5 * ldc + 4, add);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 4);
+        c10.intoArray(tile, 8);
+        c11.intoArray(tile, 12);
+        c20.intoArray(tile, 16);
+        c21.intoArray(tile, 20);
+        c30.intoArray(tile, 24);
+        c31.intoArray(tile, 28);
+        c40.intoArray(tile, 32);
+        c41.intoArray(tile, 36);
+        c50.intoArray(tile, 40);
+        c51.intoArray(tile, 44);
+        Blocked.storeTile(tile, 8, c, co, ldc, mr, nr, add);
+    }
+
+    private static void store(DoubleVector v, double[] c, int o, boolean add) {
+        if (add) {
+            v.add(DoubleVector.fromArray(D, c, o)).intoArray(c, o);
+        } else {
+            v.intoArray(c, o);
+        }
     }
 }

@@ -130,6 +130,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (NeuralTraining.isNeural(m)) {
                 args.addAll(List.of("--epochs", Integer.toString(epochs), "--max-seconds", Double.toString(maxSeconds),
                         "--width", Integer.toString(width), "--seed", Long.toString(seed), "--checkpoint-every", "10"));
+                if (NeuralTraining.isStack(m)) {
+                    args.add("--no-head-certificate"); // bench compares training; reproduce and train certify the head
+                }
             } else {
                 args.addAll(List.of("--beta-ratio", Double.toString(betaRatio), "--tol", Double.toString(tol), "--max-seconds",
                         Double.toString(maxSeconds), "--history-every", "1"));

@@ -33,10 +33,12 @@ import org.cvxformer.neural.Trainer;
  *   validation sample, in evaluation mode (no dropout), in float64 ({@link ConvexStack#headInputs});</li>
  *   <li>map the Adam head to (P)'s {@code Z}, {@code z_lk = w1_k W2[:, l]} ({@link ConvexHead#toZ});</li>
  *   <li>build problem (P) (math.md section 2: softmax loss averaged over the training samples, plus
- *   {@code beta sum ||z_lk||}, {@code X_i = H_i}, beta the head's), certify the Adam head with the
- *   {@link Certifier}, then solve (P) with the {@code auto} solver to a certified relative gap of
- *   {@link #TOLERANCE}, within the time cap, warm-started at the better of the Adam head and the
- *   previous checkpoint's solution;</li>
+ *   {@code beta sum ||z_lk||}, {@code X_i = H_i}, beta the head's), solve (P) with the {@code auto}
+ *   solver to a certified relative gap of {@link #TOLERANCE} within the time cap, warm-started at the
+ *   better of the Adam head and the previous checkpoint's solution, then certify the Adam head with
+ *   the {@link Certifier}, offering it the dual point of the solved head (the certifier keeps the
+ *   better of that and the Adam head's own rescaled residual: any feasible dual point bounds every
+ *   {@code Z});</li>
  *   <li>append one row to {@link #CSV} (at the end of the run: {@code head_gap.png},
  *   {@code head_accuracy.png}).</li>
  * </ol>
@@ -134,9 +136,9 @@ final class HeadCertificate implements Trainer.CheckpointHook {
         Problem pb = headProblem(hTrain, train.count(), n, d, train.labels(), c, head.beta());
         Design valDesign = val.count() > 0 ? Designs.of(net.headInputs(val.tokens(), val.count()), val.count(), n, d) : null;
         double[] zAdam = head.toZ(net.parameters());
-        Certificate adam = Certifier.certify(pb, zAdam);
+        double adamPrimal = pb.primal(zAdam);
         double[] start = zAdam;
-        if (previous != null && pb.primal(previous) < adam.primal()) {
+        if (previous != null && previous.length == zAdam.length && pb.primal(previous) < adamPrimal) {
             start = previous;
         }
         SolverConfig cfg = SolverConfig.defaults().withTolerance(TOLERANCE).withMaxSeconds(solveSeconds)
@@ -146,6 +148,10 @@ final class HeadCertificate implements Trainer.CheckpointHook {
         double seconds = (System.nanoTime() - t0) * 1e-9;
         Certificate cert = res.certificate(); // made by the Certifier, which re-checks any dual point the solver offers
         previous = res.z();
+        // The Adam head's certificate: the better of the dual point at its own residual and the one at
+        // the solved head's residual (any feasible U bounds every Z: math.md section 4)
+        Certificate adam = Certifier.certify(pb, zAdam,
+                Certifier.dualPoint(pb, pb.residual(res.z()), "rescaled residual of the certified head"));
         return new Row(epoch, adam, cert, accuracy(pb.design(), zAdam, train.labels(), c),
                 accuracy(valDesign, zAdam, val.labels(), c), accuracy(pb.design(), res.z(), train.labels(), c),
                 accuracy(valDesign, res.z(), val.labels(), c), seconds, res.status().name(), res.iterations());

@@ -24,7 +24,7 @@ public final class NeuralOptions {
             + "preconditioning phi_cvx (default: sqrt(m), m the power of two >= --width; docs/head-certificate.md).")
     Double kernelSigma;
 
-    @Option(names = "--head-solve-seconds", defaultValue = "20", paramLabel = "S",
+    @Option(names = "--head-solve-seconds", defaultValue = "10", paramLabel = "S",
             description = "convex-stack, convex-stack-kernel: time cap of the head's certified solve at each checkpoint "
                     + "(head_certificate.csv; not counted as training time) (default: ${DEFAULT-VALUE}).")
     double headSolveSeconds;

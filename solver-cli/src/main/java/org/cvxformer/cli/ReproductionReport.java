@@ -432,24 +432,17 @@ final class ReproductionReport {
         if (files.isEmpty()) {
             return out;
         }
-        md.append("## The convex stacks' head, certified
-
-");
+        md.append("## The convex stacks' head, certified\n\n");
         md.append("At every checkpoint the layers below the head are frozen, the head's inputs H_i are computed in "
                 + "evaluation mode, and the Adam-trained head is mapped to problem (P) (z_lk = w1_k W2[:, l]; "
                 + "docs/head-certificate.md). Its certified relative gap bounds how far its head objective is from the "
                 + "convex optimum on those features; the certified head is (P) solved with the auto solver to a relative "
                 + "gap of 1e-6 or until its time cap (then the gap it reached is reported). The gap says nothing about the "
-                + "layers below.
-
-");
+                + "layers below.\n\n");
         md.append("| dataset | model | seed | last checkpoint (epoch) | Adam head rel. gap | certified head rel. gap | "
                 + "Adam head objective | certified objective | Adam head train / val acc | certified head train / val acc | "
-                + "solves reaching 1e-6 |
-|---|---|---|---|---|---|---|---|---|---|---|
-");
-        md.append(table).append('
-');
+                + "solves reaching 1e-6 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append(table).append('\n');
         for (String f : files) {
             md.append(String.format(Locale.ROOT, "![%s](%s)%n%n", f, f));
             figures.add(f);

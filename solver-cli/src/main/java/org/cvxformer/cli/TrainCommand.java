@@ -139,6 +139,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         OptionRules.Mode mode = OptionRules.Mode.of(model, optimizer);
         OptionRules.refuseInapplicable(pr, OptionRules.TRAIN, mode);
+        if (neural.noHeadCertificate && pr.hasMatchedOption("--head-solve-seconds")) {
+            throw new IllegalArgumentException("--head-solve-seconds does not apply with --no-head-certificate: remove one");
+        }
         checkLimits();
         Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
         if (!overwrite && Files.exists(dir.resolve(Trainer.CHECKPOINT))) {

@@ -126,5 +126,10 @@ class HeadCertificateTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--kernel-sigma"), r.err());
         assertTrue(!Files.exists(tmp.resolve("x")));
+        CliTest.Run both = CliTest.run("train", "--dataset", "mod-division", "--p", "5", "--model", "convex-stack",
+                "--no-head-certificate", "--head-solve-seconds", "3", "--out", tmp.resolve("y").toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--no-head-certificate"), both.err());
+        assertTrue(!Files.exists(tmp.resolve("y")));
     }
 }

@@ -1,64 +1,88 @@
 package org.cvxformer.neural;
 
-import org.cvxformer.datasets.FastfoodCvx;
-
 /**
- * The seed paper's convex kernel preconditioning on each row (position) of its input
- * (seeds/004 section 4, eq. 9; math.md section 7):
- * {@code phi_cvx(x) = (1 / (sigma sqrt(D))) S H G_chi Pi H B x}, the fixed random Fastfood map of
- * {@link FastfoodCvx} ({@code d -> D}, no trainable parameters). The map is linear, so it is
- * materialised once as the {@code d x D} matrix {@code Phi} whose row {@code t} is
- * {@code phi(e_t)}: forward {@code Y = X Phi}, backward {@code gX = gY Phi^T}, both on the packed
- * matrix kernel (for d = 128 a dense product beats the O(D log d) transform per row, which does
- * not vectorise).
+ * The seed paper's convex kernel preconditioning on the input of a convex block (seeds/004
+ * section 4, eq. 9; math.md sections 7-8): per token {@code y_k = V x_k} with a fixed
+ * {@code out x in} matrix {@code V}. Parameter-free; backward {@code dx_k = V^T dy_k}.
+ *
+ * <p>For {@code convex-stack-kernel}, {@code V} is the matrix of
+ * {@code phi_cvx = (1/(sigma sqrt(D))) S H G_chi Pi H B} (the map is linear: it has no
+ * exponential), built by the caller from the datasets module's {@code FastfoodCvx} applied to the
+ * basis vectors (the neural module does not depend on datasets): column {@code t} of {@code V} is
+ * {@code phi_cvx(e_t)}. Applying it as a dense matrix costs {@code O(d D)} per token instead of
+ * fastfood's {@code O(D log d)}; at the paper's width (128) that is one small product per batch on
+ * the packed kernel and keeps one source of truth for the transform.
  */
 public final class KernelPreconditioning implements Block {
-    private final int d;
-    private final int features;
-    private final Buf phi32;
-    private final Buf phi64;
+    private final String name;
+    private final double[] v;
+    private final int in;
+    private final int out;
+    private Buf v32;
+    private Buf v64;
     private Buf y;
     private Buf gx;
     private int rows;
 
-    /** {@code d} inputs, {@code features} = D outputs, bandwidth {@code sigma}, the map's {@code seed}. */
-    public KernelPreconditioning(int d, int features, double sigma, long seed) {
-        FastfoodCvx ff = new FastfoodCvx(d, features, sigma, seed);
-        this.d = d;
-        this.features = features;
-        double[] phi = new double[d * features];
-        double[] e = new double[d];
-        double[] row = new double[features];
-        for (int t = 0; t < d; t++) {
-            e[t] = 1;
-            ff.apply(e, row);
-            e[t] = 0;
-            System.arraycopy(row, 0, phi, t * features, features);
+    /**
+     * @param name a label (for messages; the block has no parameters)
+     * @param v    {@code out x in}, row-major (copied)
+     */
+    public KernelPreconditioning(String name, double[] v, int out, int in) {
+        if (v.length != (long) out * in) {
+            throw new IllegalArgumentException(name + ": a " + out + " x " + in + " matrix needs " + (long) out * in
+                    + " entries, got " + v.length);
         }
-        float[] f = new float[phi.length];
-        for (int i = 0; i < phi.length; i++) {
-            f[i] = (float) phi[i];
+        for (double e : v) {
+            if (!Double.isFinite(e)) {
+                throw new IllegalArgumentException(name + ": the preconditioning matrix has a non-finite entry");
+            }
         }
-        this.phi64 = Buf.of(phi);
-        this.phi32 = Buf.of(f);
+        this.name = name;
+        this.v = v.clone();
+        this.in = in;
+        this.out = out;
     }
 
-    private Buf phi(Arith ar) {
-        return ar.precision() == Precision.FLOAT32 ? phi32 : phi64;
+    public String name() {
+        return name;
+    }
+
+    /** A copy of {@code V} ({@code out x in}, row-major). */
+    public double[] matrix() {
+        return v.clone();
+    }
+
+    private Buf vIn(Arith ar) {
+        if (ar.precision() == Precision.FLOAT64) {
+            if (v64 == null) {
+                v64 = Buf.of(v);
+            }
+            return v64;
+        }
+        if (v32 == null) {
+            v32 = ar.alloc(v.length);
+            ar.load(v, v32, v.length);
+        }
+        return v32;
     }
 
     @Override
     public Buf forward(Pass ps, Buf x, int rows) {
+        Arith ar = ps.ar;
         this.rows = rows;
-        y = ps.ar.ensure(y, rows * features);
-        ps.ar.gemm(false, false, rows, features, d, x, 0, d, phi(ps.ar), 0, features, false, y, 0, features);
+        y = ar.ensure(y, rows * out);
+        // Y = X V^T (rows x out)
+        ar.gemm(false, true, rows, out, in, x, 0, in, vIn(ar), 0, in, false, y, 0, out);
         return y;
     }
 
     @Override
     public Buf backward(Pass ps, Buf gy) {
-        gx = ps.ar.ensure(gx, rows * d);
-        ps.ar.gemm(false, true, rows, d, features, gy, 0, features, phi(ps.ar), 0, features, false, gx, 0, d);
+        Arith ar = ps.ar;
+        gx = ar.ensure(gx, rows * in);
+        // gX = gY V (rows x in)
+        ar.gemm(false, false, rows, in, out, gy, 0, out, vIn(ar), 0, in, false, gx, 0, in);
         return gx;
     }
 }

@@ -147,6 +147,21 @@ public final class Trainer {
         this.listener = l == null ? r -> { } : l;
     }
 
+    /**
+     * Called after every checkpoint with the epoch just written (e.g. the convex head's certificate).
+     * Its wall-clock time is not counted as training time ({@link Result#seconds()}, the time budget).
+     */
+    public interface CheckpointHook {
+        void afterCheckpoint(int epoch) throws IOException;
+    }
+
+    private CheckpointHook checkpointHook;
+
+    /** Sets the {@link CheckpointHook} (null: none). */
+    public void setCheckpointHook(CheckpointHook h) {
+        this.checkpointHook = h;
+    }
+
     /** Asks the run to stop at the end of the current epoch and write a final checkpoint. Thread-safe. */
     public void requestStop() {
         stopRequested = true;
@@ -247,6 +262,11 @@ public final class Trainer {
             if (dir != null && (reason != null
                     || (cfg.checkpointEvery() > 0 && epoch % cfg.checkpointEvery() == 0))) {
                 checkpoint();
+                if (checkpointHook != null) {
+                    long h0 = System.nanoTime();
+                    checkpointHook.afterCheckpoint(epoch);
+                    start += System.nanoTime() - h0; // the hook's time is not training time
+                }
             }
         }
         return new Result(reason, epoch, convergedEpoch, elapsed, history());

@@ -152,21 +152,6 @@ class GradientCheckTest {
     }
 
     @Test
-    void kernelPreconditioningIsFastfoodCvxOnEachRowAndItsBackwardIsItsTranspose() {
-        checkBlock("phi_cvx", pp -> new KernelPreconditioning(6, 8, 1.5, 3), 3, 2, 6, 48, false, 13);
-        KernelPreconditioning k = new KernelPreconditioning(5, 5, 2.0, 4);
-        org.cvxformer.datasets.FastfoodCvx ff = new org.cvxformer.datasets.FastfoodCvx(5, 5, 2.0, 4);
-        double[] x = gauss(new Rng(14), 3 * 5, 1);
-        Buf y = k.forward(new Pass(Arith.F64, null, null, null, 0, 3, false, 0), Buf.of(x), 3);
-        for (int r = 0; r < 3; r++) {
-            double[] want = ff.apply(java.util.Arrays.copyOfRange(x, r * 5, r * 5 + 5));
-            for (int j = 0; j < 5; j++) {
-                assertTrue(Math.abs(want[j] - y.get(r * 5 + j)) <= 1e-12 * (1 + Math.abs(want[j])), "row " + r);
-            }
-        }
-    }
-
-    @Test
     void lastPosition() {
         checkBlock("last position", pp -> new LastPosition(4, 3), 5, 4, 3, 15, false, 11);
     }
@@ -228,13 +213,6 @@ class GradientCheckTest {
         NetConfig cfg = new NetConfig(7, 4, 8, 2, 5, 0.0);
         checkModel("convex", new ConvexStack(cfg, 1e-2, ConvexStack.Penalty.GROUP, 13), 10, false);
         checkModel("convex-frob", new ConvexStack(cfg, 1e-2, ConvexStack.Penalty.FROBENIUS, 14), 10,
-                false);
-    }
-
-    @Test
-    void convexStackKernelModel() {
-        NetConfig cfg = new NetConfig(7, 4, 8, 2, 5, 0.0);
-        checkModel("convex-kernel", ConvexStack.withKernel(cfg, 1e-2, ConvexStack.Penalty.GROUP, 3.0, 5, 16), 6,
                 false);
     }
 

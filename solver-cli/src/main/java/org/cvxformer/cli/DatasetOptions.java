@@ -15,7 +15,7 @@ public final class DatasetOptions {
 
     @Option(names = "--format", paramLabel = "FMT",
             description = "Token format: pair ([a, b]) or equation ([a, op, b, =]) (default: pair for the convex block, "
-                    + "equation for nonconvex and convex-stack).")
+                    + "equation for nonconvex and the convex stacks).")
     String format;
 
     @Option(names = "--train-fraction", defaultValue = "0.5", paramLabel = "F",

@@ -10,16 +10,30 @@ public final class NeuralOptions {
     @Option(names = "--layers", defaultValue = "2", description = "Layers, >= 1 (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--dropout", description = "Dropout in [0, 1) (default: 0.2 nonconvex, 0 convex-stack).")
+    @Option(names = "--dropout", description = "Dropout in [0, 1) (default: 0.2 nonconvex, 0 convex-stack and convex-stack-kernel).")
     Double dropout;
 
-    @Option(names = "--weight-decay", description = "Weight decay >= 0 (default: 1 nonconvex (AdamW), 1e-6 convex-stack (Adam)).")
+    @Option(names = "--weight-decay", description = "Weight decay >= 0 (default: 1 nonconvex (AdamW), 1e-6 convex-stack and convex-stack-kernel (Adam)).")
     Double weightDecay;
 
-    @Option(names = "--stack-beta", defaultValue = "1e-4", description = "convex-stack: group penalty on W2, >= 0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stack-beta", defaultValue = "1e-4", description = "convex-stack, convex-stack-kernel: group penalty "
+            + "on every convex block's W2 (the head's included), >= 0 (default: ${DEFAULT-VALUE}).")
     double stackBeta;
 
-    @Option(names = "--warmup", description = "Linear learning-rate warm-up steps, >= 0 (default: 10 nonconvex, 0 convex-stack).")
+    @Option(names = "--kernel-sigma", paramLabel = "S", description = "convex-stack-kernel: bandwidth sigma > 0 of the "
+            + "preconditioning phi_cvx (default: sqrt(m), m the power of two >= --width; docs/head-certificate.md).")
+    Double kernelSigma;
+
+    @Option(names = "--head-solve-seconds", defaultValue = "10", paramLabel = "S",
+            description = "convex-stack, convex-stack-kernel: time cap of the head's certified solve at each checkpoint "
+                    + "(head_certificate.csv; not counted as training time) (default: ${DEFAULT-VALUE}).")
+    double headSolveSeconds;
+
+    @Option(names = "--no-head-certificate", description = "convex-stack, convex-stack-kernel: do not certify and solve "
+            + "the head at checkpoints.")
+    boolean noHeadCertificate;
+
+    @Option(names = "--warmup", description = "Linear learning-rate warm-up steps, >= 0 (default: 10 nonconvex, 0 convex-stack and convex-stack-kernel).")
     Integer warmup;
 
     @Option(names = "--eval-every", defaultValue = "1",
@@ -32,6 +46,11 @@ public final class NeuralOptions {
 
     @Option(names = "--no-stop-at-convergence", description = "Keep training after validation accuracy reaches 99%%.")
     boolean noStopAtConvergence;
+
+    /** The preconditioning bandwidth of convex-stack-kernel. */
+    double kernelSigma() {
+        return kernelSigma != null ? kernelSigma : StackKernels.defaultSigma(width);
+    }
 
     double dropout(String kind) {
         return dropout != null ? dropout : (kind.equals("nonconvex") ? 0.2 : 0.0);
@@ -67,6 +86,10 @@ public final class NeuralOptions {
         if (!(stackBeta >= 0) || Double.isInfinite(stackBeta)) {
             throw new IllegalArgumentException("--stack-beta = " + stackBeta + ": expected a finite number >= 0");
         }
+        if (kernelSigma != null && (!(kernelSigma > 0) || Double.isInfinite(kernelSigma))) {
+            throw new IllegalArgumentException("--kernel-sigma = " + kernelSigma + ": expected a finite number > 0");
+        }
+        Limits.seconds("--head-solve-seconds", headSolveSeconds);
         Limits.count("--eval-every", evalEvery);
         Limits.count("--checkpoint-every", checkpointEvery);
     }

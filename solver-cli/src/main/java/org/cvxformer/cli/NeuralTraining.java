@@ -18,8 +18,10 @@ import org.cvxformer.neural.Optimizer;
 import org.cvxformer.neural.Trainer;
 
 /**
- * Trains {@code nonconvex} (AdamW, Power et al. 2022 settings) or {@code convex-stack} (the seed
- * paper's multihead convex transformer, Adam) on a dataset bundle, with verified checkpoints,
+ * Trains {@code nonconvex} (AdamW, Power et al. 2022 settings), {@code convex-stack} (the seed
+ * paper's multihead convex transformer, Adam) or {@code convex-stack-kernel} (the same with the
+ * convex kernel preconditioning, {@link StackKernels}); for the two stacks the head is certified at
+ * every checkpoint ({@link HeadCertificate}) on a dataset bundle, with verified checkpoints,
  * exact resume and a Ctrl-C hook ({@link StopHook}) that lets the run write a final checkpoint
  * and publish its folder before the JVM exits.
  */
@@ -32,12 +34,16 @@ final class NeuralTraining {
     final String kind;
     final int maxEpochs;
     final double maxSeconds;
+    /** The head's certificate at checkpoints (convex stacks, unless --no-head-certificate), else null. */
+    final HeadCertificate headCertificate;
     Trainer.Result result;
     double finalTrainAccuracy = Double.NaN;
     double finalValAccuracy = Double.NaN;
 
-    private NeuralTraining(String kind, Model model, Trainer trainer, int maxEpochs, double maxSeconds) {
+    private NeuralTraining(String kind, Model model, Trainer trainer, int maxEpochs, double maxSeconds,
+            HeadCertificate headCertificate) {
         this.kind = kind;
+        this.headCertificate = headCertificate;
         this.model = model;
         this.trainer = trainer;
         this.maxEpochs = maxEpochs;
@@ -45,7 +51,12 @@ final class NeuralTraining {
     }
 
     static boolean isNeural(String model) {
-        return model.equals("nonconvex") || model.equals("convex-stack");
+        return model.equals("nonconvex") || isStack(model);
+    }
+
+    /** The seed paper's convex stacks (Convex and Convex Kernel), whose head is certified at checkpoints. */
+    static boolean isStack(String model) {
+        return model.equals("convex-stack") || model.equals("convex-stack-kernel");
     }
 
     static int defaultBatch(String model) {
@@ -58,6 +69,10 @@ final class NeuralTraining {
                 b.data.numClasses(), o.dropout(kind));
         if (kind.equals("nonconvex")) {
             return new NonconvexTransformer(cfg, seed);
+        }
+        if (kind.equals("convex-stack-kernel")) {
+            return new ConvexStack(cfg, o.stackBeta, ConvexStack.Penalty.GROUP, seed,
+                    StackKernels.forRun(o.width, o.kernelSigma(), seed));
         }
         return new ConvexStack(cfg, o.stackBeta, ConvexStack.Penalty.GROUP, seed);
     }
@@ -89,7 +104,16 @@ final class NeuralTraining {
                 o.evalEvery, o.checkpointEvery, 0.99, !o.noStopAtConvergence, seed);
         Trainer trainer = new Trainer(model, opt, cfg, train, val, null);
         trainer.setIdentity(identity);
-        return new NeuralTraining(kind, model, trainer, epochs, maxSeconds);
+        HeadCertificate hc = null;
+        if (model instanceof ConvexStack stack && !o.noHeadCertificate) {
+            if (!(o.stackBeta > 0)) {
+                throw new IllegalArgumentException("--stack-beta 0: the head certificate needs beta > 0 (problem (P)); "
+                        + "pass --no-head-certificate to train without it");
+            }
+            HeadCertificate.checkMemory(tr.length, va.length, b.data.sequenceLength(), o.width, b.data.numClasses());
+            hc = new HeadCertificate(stack, train, val, o.headSolveSeconds);
+        }
+        return new NeuralTraining(kind, model, trainer, epochs, maxSeconds, hc);
     }
 
     /**
@@ -110,6 +134,10 @@ final class NeuralTraining {
             }
         });
         hook.watch(trainer);
+        if (headCertificate != null) {
+            headCertificate.attach(dir, trainer.epoch());
+            trainer.setCheckpointHook(headCertificate);
+        }
         result = trainer.run();
         AtomicFiles.writeString(dir.resolve(Trainer.HISTORY), Trainer.historyCsv(result.history()));
         List<Trainer.HistoryRow> h = result.history();
@@ -119,6 +147,9 @@ final class NeuralTraining {
         }
         writePlots(dir, title);
         SpectrumCommand.drawSpectra(dir, title);
+        if (headCertificate != null) {
+            HeadCertificate.plots(dir, title);
+        }
     }
 
     void writePlots(Path dir, String title) throws IOException {

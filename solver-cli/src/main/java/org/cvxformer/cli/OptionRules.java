@@ -24,7 +24,8 @@ final class OptionRules {
         CONVEX_KERNEL("--model convex-kernel"),
         ADAM("--optimizer adam"),
         NONCONVEX("--model nonconvex"),
-        CONVEX_STACK("--model convex-stack");
+        CONVEX_STACK("--model convex-stack"),
+        CONVEX_STACK_KERNEL("--model convex-stack-kernel");
 
         final String label;
 
@@ -43,10 +44,11 @@ final class OptionRules {
                 case "convex-kernel" -> CONVEX_KERNEL;
                 case "nonconvex" -> NONCONVEX;
                 case "convex-stack" -> CONVEX_STACK;
+                case "convex-stack-kernel" -> CONVEX_STACK_KERNEL;
                 default -> throw new IllegalArgumentException("--model " + model
-                        + " is unknown: expected convex, convex-kernel, nonconvex or convex-stack");
+                        + " is unknown: expected convex, convex-kernel, nonconvex, convex-stack or convex-stack-kernel");
             };
-            if (adam && (m == NONCONVEX || m == CONVEX_STACK)) {
+            if (adam && (m == NONCONVEX || m == CONVEX_STACK || m == CONVEX_STACK_KERNEL)) {
                 throw new IllegalArgumentException("--optimizer applies to --model convex and convex-kernel; --model " + model
                         + " has its own optimizer (AdamW or Adam)");
             }
@@ -55,8 +57,10 @@ final class OptionRules {
     }
 
     private static final Set<Mode> CONVEX_FAMILY = EnumSet.of(Mode.CONVEX, Mode.CONVEX_KERNEL, Mode.ADAM);
-    private static final Set<Mode> MINIBATCH = EnumSet.of(Mode.ADAM, Mode.NONCONVEX, Mode.CONVEX_STACK);
-    private static final Set<Mode> NEURAL = EnumSet.of(Mode.NONCONVEX, Mode.CONVEX_STACK);
+    private static final Set<Mode> MINIBATCH = EnumSet.of(Mode.ADAM, Mode.NONCONVEX, Mode.CONVEX_STACK,
+            Mode.CONVEX_STACK_KERNEL);
+    private static final Set<Mode> NEURAL = EnumSet.of(Mode.NONCONVEX, Mode.CONVEX_STACK, Mode.CONVEX_STACK_KERNEL);
+    private static final Set<Mode> STACKS = EnumSet.of(Mode.CONVEX_STACK, Mode.CONVEX_STACK_KERNEL);
 
     /** Option -> the modes it applies to. */
     static final Map<String, Set<Mode>> TRAIN = new LinkedHashMap<>();
@@ -74,7 +78,10 @@ final class OptionRules {
                 "--checkpoint-every", "--no-stop-at-convergence")) {
             TRAIN.put(o, NEURAL);
         }
-        TRAIN.put("--stack-beta", EnumSet.of(Mode.CONVEX_STACK));
+        for (String o : List.of("--stack-beta", "--head-solve-seconds", "--no-head-certificate")) {
+            TRAIN.put(o, STACKS);
+        }
+        TRAIN.put("--kernel-sigma", EnumSet.of(Mode.CONVEX_STACK_KERNEL));
     }
 
     /** What {@code train --resume} accepts: settings that can change without changing the result's meaning. */

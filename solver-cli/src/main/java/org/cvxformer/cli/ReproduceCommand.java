@@ -352,6 +352,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             if (convex) {
                 a.addAll(List.of("--stack-beta", "1e-4"));
+                if (plan.quick()) {
+                    // the head's certified solve at each checkpoint (HeadCertificate): a short cap for a quick look
+                    a.addAll(List.of("--head-solve-seconds", "1"));
+                }
             }
             return a;
         }

@@ -23,8 +23,34 @@ import org.cvxformer.core.io.AtomicFiles;
 final class ReproductionReport {
     /** Validation accuracy that counts as solved (seeds/004 section 5.2, early stopping). */
     static final double SOLVED = 0.99;
-    /** Convex block weight matrices whose spectra the paper tracks (section 7): the Z of layer k. */
-    static final Pattern CONVEX_Z = Pattern.compile("layer(\\d+)\\.convex\\.w2");
+    /**
+     * Convex block weight matrices whose spectra the paper tracks (section 7): the W2 of layer k
+     * ({@code layerK.convex.w2}) and of the head ({@code head.convex.w2}, the last layer).
+     */
+    static final Pattern CONVEX_Z = Pattern.compile("(?:layer(\\d+)|head)\\.convex\\.w2");
+    /** The key of the head in a by-layer map before it is numbered as the last layer. */
+    private static final int HEAD = Integer.MAX_VALUE;
+
+    /** The layer of a {@link #CONVEX_Z} match: its index, or {@link #HEAD}. */
+    static int convexLayer(Matcher mt) {
+        return mt.group(1) != null ? Integer.parseInt(mt.group(1)) : HEAD;
+    }
+
+    /** The head numbered as the layer after the last {@code layerK} (layers counted from 0). */
+    static <V> TreeMap<Integer, V> numberHead(Map<Integer, V> byLayer) {
+        TreeMap<Integer, V> out = new TreeMap<>();
+        int next = 0;
+        for (Map.Entry<Integer, V> e : byLayer.entrySet()) {
+            if (e.getKey() != HEAD) {
+                out.put(e.getKey(), e.getValue());
+                next = Math.max(next, e.getKey() + 1);
+            }
+        }
+        if (byLayer.containsKey(HEAD)) {
+            out.put(next, byLayer.get(HEAD));
+        }
+        return out;
+    }
 
     private ReproductionReport() {
     }
@@ -238,17 +264,22 @@ final class ReproductionReport {
                     if (!r.dataset().equals(ds) || !r.model().equals(m) || !Files.isDirectory(r.dir().resolve("spectra"))) {
                         continue;
                     }
-                    Map<Integer, TreeMap<Integer, SpectrumCommand.Entry>> byLayer = new TreeMap<>();
+                    Map<Integer, TreeMap<Integer, SpectrumCommand.Entry>> found = new TreeMap<>();
+                    boolean hasHead = false;
                     for (SpectrumCommand.Entry e : SpectrumCommand.read(r.dir())) {
                         Matcher mt = CONVEX_Z.matcher(e.matrix());
                         if (mt.matches()) {
-                            byLayer.computeIfAbsent(Integer.parseInt(mt.group(1)), x -> new TreeMap<>()).put(Math.max(1, e.epoch()), e);
+                            hasHead |= mt.group(1) == null;
+                            found.computeIfAbsent(convexLayer(mt), x -> new TreeMap<>()).put(Math.max(1, e.epoch()), e);
                         }
                     }
+                    TreeMap<Integer, TreeMap<Integer, SpectrumCommand.Entry>> byLayer = numberHead(found);
+                    int headLayer = hasHead ? byLayer.lastKey() : -1;
                     for (Map.Entry<Integer, TreeMap<Integer, SpectrumCommand.Entry>> layer : byLayer.entrySet()) {
+                        String which = (layer.getKey() + 1) + (layer.getKey() == headLayer ? " (head)" : "");
                         TreeMap<Integer, SpectrumCommand.Entry> es = layer.getValue();
                         double[] x = es.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-                        ranks.add(new Plots.Line(shortName(m) + " layer " + (layer.getKey() + 1), x,
+                        ranks.add(new Plots.Line(shortName(m) + " layer " + which, x,
                                 es.values().stream().mapToDouble(SpectrumCommand.Entry::effectiveRank).toArray()));
                         if (r.seed() != 0) {
                             continue;
@@ -262,10 +293,10 @@ final class ReproductionReport {
                         }
                         String file = String.format(Locale.ROOT, "fig%d_singular_values_%s_%s_layer%d.png", k + 3, ds, m,
                                 layer.getKey() + 1);
-                        Plots.lines(dir.resolve(file), String.format(Locale.ROOT, "Figure %d: %s, %s layer %d Z, seed 0",
-                                k + 3, ds, shortName(m), layer.getKey() + 1), Plots.Axes.of("epoch", "singular value", true, true), sv);
-                        md.append(String.format(Locale.ROOT, "![Figure %d, %s layer %d](%s)%n%n", k + 3, shortName(m),
-                                layer.getKey() + 1, file));
+                        Plots.lines(dir.resolve(file), String.format(Locale.ROOT, "Figure %d: %s, %s layer %s W2, seed 0",
+                                k + 3, ds, shortName(m), which), Plots.Axes.of("epoch", "singular value", true, true), sv);
+                        md.append(String.format(Locale.ROOT, "![Figure %d, %s layer %s](%s)%n%n", k + 3, shortName(m),
+                                which, file));
                         figures.add(file);
                     }
                 }
@@ -279,6 +310,8 @@ final class ReproductionReport {
                 figures.add(file);
             }
         }
+
+        List<Map<String, Object>> heads = headCertificates(dir, plan, runs, md, figures);
 
         // ---- Verdict
         String verdict = verdict(plan, results);
@@ -312,10 +345,109 @@ final class ReproductionReport {
             rs.add(m);
         }
         json.put("runs", rs);
+        json.put("head_certificates", heads);
         json.put("figures", figures);
         json.put("verdict", verdict);
         Reports.writeJson(dir.resolve("results.json"), json);
         AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
+    }
+
+    /**
+     * The section on the convex stacks' certified heads (docs/head-certificate.md): from each run's
+     * {@code head_certificate.csv}, the Adam head's certified relative gap against epoch, the Adam
+     * head's accuracy against the certified head's, and a table of the last checkpoint; returns the
+     * numbers for {@code results.json}.
+     */
+    static List<Map<String, Object>> headCertificates(Path dir, ReproduceCommand.Plan plan,
+            List<ReproduceCommand.RunSpec> runs, StringBuilder md, List<String> figures) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        StringBuilder table = new StringBuilder();
+        List<String> files = new ArrayList<>();
+        for (String ds : ReproduceCommand.DATASETS) {
+            List<Plots.Line> gaps = new ArrayList<>();
+            List<Plots.Line> accs = new ArrayList<>();
+            for (String m : plan.models()) {
+                if (!NeuralTraining.isStack(m)) {
+                    continue;
+                }
+                for (ReproduceCommand.RunSpec r : runs) {
+                    if (!r.dataset().equals(ds) || !r.model().equals(m)) {
+                        continue;
+                    }
+                    List<double[]> rows = HeadCertificate.read(r.dir().resolve(HeadCertificate.CSV));
+                    if (rows.isEmpty()) {
+                        continue;
+                    }
+                    double[] ep = rows.stream().mapToDouble(v -> v[0]).toArray();
+                    gaps.add(new Plots.Line(shortName(m), ep, rows.stream().mapToDouble(v -> v[3]).toArray()));
+                    accs.add(new Plots.Line(shortName(m) + ": Adam head, validation", ep, rows.stream().mapToDouble(v -> v[9]).toArray()));
+                    accs.add(new Plots.Line(shortName(m) + ": certified head, validation", ep,
+                            rows.stream().mapToDouble(v -> v[11]).toArray()));
+                    accs.add(new Plots.Line(shortName(m) + ": Adam head, train", ep, rows.stream().mapToDouble(v -> v[8]).toArray()));
+                    accs.add(new Plots.Line(shortName(m) + ": certified head, train", ep,
+                            rows.stream().mapToDouble(v -> v[10]).toArray()));
+                    double[] last = rows.get(rows.size() - 1);
+                    long solved = rows.stream().filter(v -> v[6] <= HeadCertificate.TOLERANCE).count();
+                    table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2e | %.2e | %.4g | %.4g | %.3f / %.3f | %.3f / %.3f | %d/%d |%n",
+                            ds, shortName(m), r.seed(), (int) last[0], last[3], last[6], last[1], last[4], last[8], last[9],
+                            last[10], last[11], solved, rows.size()));
+                    Map<String, Object> j = new LinkedHashMap<>();
+                    j.put("dataset", ds);
+                    j.put("model", m);
+                    j.put("seed", r.seed());
+                    List<Map<String, Object>> per = new ArrayList<>();
+                    for (double[] v : rows) {
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        e.put("epoch", (int) v[0]);
+                        e.put("adam_objective", v[1]);
+                        e.put("adam_relative_gap", v[3]);
+                        e.put("certified_objective", v[4]);
+                        e.put("certified_relative_gap", v[6]);
+                        e.put("optimum_lower_bound", v[7]);
+                        e.put("adam_train_accuracy", v[8]);
+                        e.put("adam_val_accuracy", v[9]);
+                        e.put("certified_train_accuracy", v[10]);
+                        e.put("certified_val_accuracy", v[11]);
+                        e.put("solve_seconds", v[12]);
+                        per.add(e);
+                    }
+                    j.put("checkpoints", per);
+                    j.put("checkpoints_solved_to_tolerance", solved);
+                    out.add(j);
+                }
+            }
+            if (gaps.isEmpty()) {
+                continue;
+            }
+            String gf = "head_gap_" + ds + ".png";
+            Plots.lines(dir.resolve(gf), String.format(Locale.ROOT, "%s p=%d: certified relative gap of the Adam head, "
+                    + "layers below fixed (seeds as thin lines)", ds, plan.p()),
+                    Plots.Axes.of("epoch", "relative gap (P - D) / P", false, true), gaps);
+            String af = "head_accuracy_" + ds + ".png";
+            Plots.lines(dir.resolve(af), String.format(Locale.ROOT, "%s p=%d: Adam head vs certified head on the same "
+                    + "features", ds, plan.p()), Plots.Axes.accuracy("epoch", false), accs);
+            files.add(gf);
+            files.add(af);
+        }
+        if (files.isEmpty()) {
+            return out;
+        }
+        md.append("## The convex stacks' head, certified\n\n");
+        md.append("At every checkpoint the layers below the head are frozen, the head's inputs H_i are computed in "
+                + "evaluation mode, and the Adam-trained head is mapped to problem (P) (z_lk = w1_k W2[:, l]; "
+                + "docs/head-certificate.md). Its certified relative gap bounds how far its head objective is from the "
+                + "convex optimum on those features; the certified head is (P) solved with the auto solver to a relative "
+                + "gap of 1e-6 or until its time cap (then the gap it reached is reported). The gap says nothing about the "
+                + "layers below.\n\n");
+        md.append("| dataset | model | seed | last checkpoint (epoch) | Adam head rel. gap | certified head rel. gap | "
+                + "Adam head objective | certified objective | Adam head train / val acc | certified head train / val acc | "
+                + "solves reaching 1e-6 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append(table).append('\n');
+        for (String f : files) {
+            md.append(String.format(Locale.ROOT, "![%s](%s)%n%n", f, f));
+            figures.add(f);
+        }
+        return out;
     }
 
     /** A number as the paper prints it (no padding zeros). */

@@ -36,7 +36,7 @@ public final class SpectrumCommand implements Callable<Integer> {
         List<Path> runs = runsUnder(dir);
         if (runs.isEmpty()) {
             throw new IllegalArgumentException(dir + " has no spectra/ folder, and neither has any folder inside it: pass "
-                    + "a run directory of train --model nonconvex|convex-stack (or a bench or reproduce folder)");
+                    + "a run directory of train --model nonconvex|convex-stack|convex-stack-kernel (or a bench or reproduce folder)");
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Path run : runs) {

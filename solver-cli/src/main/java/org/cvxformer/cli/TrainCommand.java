@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cvxformer train}: the convex model of math.md section 8 on an algorithmic dataset,
  * solved to a certified gap, with train/validation accuracy, plots and a manifest; or a neural
- * model ({@code nonconvex}, {@code convex-stack}) trained with verified checkpoints and exact
+ * model ({@code nonconvex}, {@code convex-stack}, {@code convex-stack-kernel}) trained with verified checkpoints and exact
  * resume.
  *
  * <p>Every option is honoured or refused: {@link OptionRules#TRAIN} says which options apply to
@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = {"Train the convex model (math.md section 8) on a dataset to a certified duality gap, or a neural "
-                + "model (nonconvex, convex-stack) with checkpoints.",
+                + "model (nonconvex, convex-stack, convex-stack-kernel) with checkpoints; the convex stacks' head is certified "
+                + "at every checkpoint (head_certificate.csv).",
             "An option that does not apply to the chosen --model (or --optimizer) is refused. " + Limits.HELP,
             "The run folder is written beside --out as .NAME.partial-PID and renamed to --out when complete; an --out "
                 + "that holds files is refused unless --overwrite."},
@@ -58,7 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "convex", paramLabel = "MODEL",
             description = "convex (any --features), convex-kernel (fastfood-cvx features, the seed paper's defaults), "
-                    + "nonconvex or convex-stack (default: ${DEFAULT-VALUE}).")
+                    + "nonconvex, convex-stack (the seed paper's Convex) or convex-stack-kernel (its Convex Kernel) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--loss", defaultValue = "softmax", description = "Convex models: softmax or squared (default: ${DEFAULT-VALUE}).")
@@ -93,14 +95,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + "with a proximal step, certified every --certify-every epochs and compared with the solver).")
     String optimizer;
 
-    @Option(names = "--batch", description = "Batch size >= 1 (--optimizer adam, convex-stack: 32; nonconvex: 512).")
+    @Option(names = "--batch", description = "Batch size >= 1 (--optimizer adam, convex-stack, convex-stack-kernel: 32; nonconvex: 512).")
     Integer batch;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate > 0 of Adam/AdamW (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--epochs", defaultValue = "100", description = "Epoch budget >= 1 of --optimizer adam, nonconvex, "
-            + "convex-stack (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
+            + "convex-stack, convex-stack-kernel (default: ${DEFAULT-VALUE}; " + Limits.RULE + ").")
     int epochs;
 
     @Option(names = "--certify-every", defaultValue = "1", description = "--optimizer adam: certify the iterate every E >= 1 "
@@ -114,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
     NeuralOptions neural;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue a nonconvex/convex-stack run from its verified checkpoint with the recorded settings. "
+            description = "Continue a nonconvex/convex-stack/convex-stack-kernel run from its verified checkpoint with the recorded settings. "
                     + "Only --epochs (not below the recorded budget), --max-seconds (the budget of this session; without "
                     + "it the session has no time limit), --threads, --checkpoint-every, --no-progress and --json may be "
                     + "given; the changes are printed and recorded in manifest.json (\"resumes\").")
@@ -137,6 +139,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         OptionRules.Mode mode = OptionRules.Mode.of(model, optimizer);
         OptionRules.refuseInapplicable(pr, OptionRules.TRAIN, mode);
+        if (neural.noHeadCertificate && pr.hasMatchedOption("--head-solve-seconds")) {
+            throw new IllegalArgumentException("--head-solve-seconds does not apply with --no-head-certificate: remove one");
+        }
         checkLimits();
         Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
         if (!overwrite && Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
@@ -295,8 +300,21 @@ public final class TrainCommand implements Callable<Integer> {
         params.put("dropout", neural.dropout(model));
         params.put("weight_decay", neural.weightDecay(model));
         params.put("warmup", neural.warmup(model));
-        if (model.equals("convex-stack")) {
+        if (NeuralTraining.isStack(model)) {
             params.put("stack_beta", neural.stackBeta);
+            params.put("head_certificate", !neural.noHeadCertificate);
+            if (!neural.noHeadCertificate) {
+                params.put("head_solve_seconds", neural.headSolveSeconds);
+                params.put("head_tolerance", HeadCertificate.TOLERANCE);
+            }
+        }
+        if (model.equals("convex-stack-kernel")) {
+            // phi_cvx of each convex block: FastfoodCvx(d, D = d, sigma, seed of block b) (StackKernels)
+            params.put("kernel", "fastfood-cvx");
+            params.put("kernel_features", neural.width);
+            params.put("kernel_sigma", neural.kernelSigma());
+            params.put("kernel_seeds", "StackKernels.blockSeed(seed, b), b = 0.." + (neural.layers - 1)
+                    + " (layers, then the head)");
         }
         params.put("lr", lr);
         params.put("batch", b);
@@ -336,7 +354,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** nonconvex or convex-stack, a fresh run: staged in .DIR.partial-PID, published at the end. */
+    /** nonconvex, convex-stack or convex-stack-kernel, a fresh run: staged in .DIR.partial-PID, published at the end. */
     private Integer startNeural(Path dir) throws Exception {
         int b = batch != null ? batch : NeuralTraining.defaultBatch(model);
         // before allocating (issue 10)
@@ -409,7 +427,8 @@ public final class TrainCommand implements Callable<Integer> {
                 pw.printf(Locale.ROOT, "accuracy     train %.4f  validation %.4f  (99%% validation first reached at epoch %s)%n",
                         t.finalTrainAccuracy, t.finalValAccuracy, t.result.convergedEpoch() < 0 ? "-" : t.result.convergedEpoch());
                 pw.printf(Locale.ROOT, "wrote        %s: manifest.json summary.json history.csv checkpoint.bin spectra/ accuracy.png "
-                        + "loss.png spectrum_rank.png spectrum_values.png%n", run.target());
+                        + "loss.png spectrum_rank.png spectrum_values.png%s%n", run.target(), t.headCertificate == null ? ""
+                        : " head_certificate.csv head_gap.png head_accuracy.png");
             }
             pw.flush();
             if (t.result.reason() == Trainer.StopReason.REQUESTED) {
@@ -439,14 +458,14 @@ public final class TrainCommand implements Callable<Integer> {
         Path mf = source.resolve("manifest.json");
         if (!Files.isDirectory(source) || !Files.exists(mf)) {
             throw new IllegalArgumentException("--resume " + resume + ": expected a run folder with manifest.json and "
-                    + "checkpoint.bin (written by train --model nonconvex|convex-stack)");
+                    + "checkpoint.bin (written by train --model nonconvex|convex-stack|convex-stack-kernel)");
         }
         Map<String, Object> manifest = Reports.JSON.readValue(mf.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
         @SuppressWarnings("unchecked")
         Map<String, Object> recorded = (Map<String, Object>) manifest.get("parameters");
         Object recModel = recorded == null ? null : recorded.get("model");
         if (!"train".equals(manifest.get("command")) || recModel == null || !NeuralTraining.isNeural(recModel.toString())) {
-            throw new IllegalArgumentException("--resume applies to nonconvex and convex-stack runs; " + resume + " is "
+            throw new IllegalArgumentException("--resume applies to nonconvex, convex-stack and convex-stack-kernel runs; " + resume + " is "
                     + (recModel == null ? "not a train run" : "a " + recModel + " run (re-run it: the convex solve is "
                     + "deterministic and certified)"));
         }

@@ -48,6 +48,21 @@ class ReproduceCommandTest {
         assertTrue(Files.size(dir.resolve("fig1_accuracy_mod-division.png")) > 1000);
         assertTrue(Files.size(dir.resolve("fig2_accuracy_periodicity.svg")) > 1000);
         assertTrue(Files.isRegularFile(dir.resolve("runs/mod-division/convex-stack/seed-0/manifest.json")));
+        // Figures 3-4 count the head's W2 as the last layer (layer0.convex.w2 is layer 1, head.convex.w2 layer 2)
+        assertTrue(Files.isRegularFile(dir.resolve("fig3_singular_values_mod-division_convex-stack_layer1.png")));
+        assertTrue(Files.isRegularFile(dir.resolve("fig3_singular_values_mod-division_convex-stack_layer2.png")));
+        assertTrue(md.contains("layer 2 (head)"), md);
+        // the head certificate: one CSV per convex-stack run, its section, figures and numbers
+        assertTrue(md.contains("The convex stacks' head, certified"), md);
+        assertTrue(Files.size(dir.resolve("head_gap_mod-division.png")) > 1000);
+        assertTrue(Files.size(dir.resolve("head_accuracy_periodicity.png")) > 1000);
+        JsonNode heads = res.path("head_certificates");
+        assertEquals(2, heads.size());
+        for (JsonNode h : heads) {
+            JsonNode last = h.path("checkpoints").get(h.path("checkpoints").size() - 1);
+            assertTrue(last.path("adam_relative_gap").asDouble() >= 0);
+            assertTrue(last.path("certified_objective").asDouble() <= last.path("adam_objective").asDouble());
+        }
     }
 
     @Test

@@ -358,11 +358,17 @@ final class MemoryEstimate {
      * width {@code w} with {@code L} layers (the blocks NonconvexTransformer and ConvexStack list): embeddings
      * {@code V w + n w}; per layer, attention {@code 2w + 4w^2} (nonconvex) or mixing
      * {@code n^2 + w^2} (convex stack), then {@code 2w} layer norm, the MLP
-     * {@code 4w^2 + 4w + 4w^2 + w}; final norm {@code 2w} and the readout {@code w c + c}.
+     * {@code 4w^2 + 4w + 4w^2 + w}; final norm {@code 2w} and the readout {@code w c + c}. The
+     * convex stack has {@code L - 1} such layers and, for the last, the convex head
+     * ({@code n + w c}: its mixing row and {@code W2}).
      */
     static long neuralParameters(boolean nonconvex, long V, long n, long w, long L, long c) {
         long attention = nonconvex ? 2 * w + 4 * w * w : n * n + w * w;
         long layer = attention + 2 * w + 8 * w * w + 5 * w;
+        if (!nonconvex) {
+            // L - 1 convex layers, the final norm, and the convex head (w1: n, W2: w x c) that outputs the logits
+            return plus(plus(times(V + n, w), times(Math.max(0, L - 1), layer)), plus(2 * w, n + times(w, c)));
+        }
         return plus(plus(times(V + n, w), times(L, layer)), plus(2 * w, times(w + 1, c)));
     }
 

@@ -16,6 +16,11 @@ public final class NeuralOptions {
     @Option(names = "--weight-decay", description = "Weight decay >= 0 (default: 1 nonconvex (AdamW), 1e-6 convex-stack and convex-stack-kernel (Adam)).")
     Double weightDecay;
 
+    @Option(names = "--adam-variant", paramLabel = "V",
+            description = "adamw (decoupled weight decay, betas 0.9/0.98: the grokking literature's) or adam (coupled L2, "
+                    + "betas 0.9/0.999: the seed paper's) (default: adamw nonconvex, adam convex-stack and convex-stack-kernel).")
+    String adamVariant;
+
     @Option(names = "--stack-beta", defaultValue = "1e-4", description = "convex-stack, convex-stack-kernel: group penalty "
             + "on every convex block's W2 (the head's included), >= 0 (default: ${DEFAULT-VALUE}).")
     double stackBeta;
@@ -58,6 +63,15 @@ public final class NeuralOptions {
 
     double weightDecay(String kind) {
         return weightDecay != null ? weightDecay : (kind.equals("nonconvex") ? 1.0 : 1e-6);
+    }
+
+    /** {@code adamw} or {@code adam}, with the model's default. */
+    String adamVariant(String kind) {
+        String v = adamVariant != null ? adamVariant : (kind.equals("nonconvex") ? "adamw" : "adam");
+        if (!v.equals("adam") && !v.equals("adamw")) {
+            throw new IllegalArgumentException("--adam-variant " + v + ": expected adam or adamw");
+        }
+        return v;
     }
 
     int warmup(String kind) {

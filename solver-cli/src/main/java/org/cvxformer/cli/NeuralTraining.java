@@ -81,7 +81,8 @@ final class NeuralTraining {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("--lr = " + lr + ": expected a finite number > 0");
         }
-        if (kind.equals("nonconvex")) {
+        // adamw: Power et al. 2022's AdamW (betas 0.9/0.98); adam: the seed paper's Adam with coupled L2
+        if (o.adamVariant(kind).equals("adamw")) {
             return new AdamW(lr, 0.9, 0.98, 1e-8, o.weightDecay(kind), o.warmup(kind));
         }
         return new Adam(lr, 0.9, 0.999, 1e-8, o.weightDecay(kind), o.warmup(kind));

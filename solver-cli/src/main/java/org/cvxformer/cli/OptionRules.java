@@ -74,7 +74,7 @@ final class OptionRules {
             TRAIN.put(o, MINIBATCH);
         }
         TRAIN.put("--certify-every", EnumSet.of(Mode.ADAM));
-        for (String o : List.of("--width", "--layers", "--dropout", "--weight-decay", "--warmup", "--eval-every",
+        for (String o : List.of("--width", "--layers", "--dropout", "--weight-decay", "--adam-variant", "--warmup", "--eval-every",
                 "--checkpoint-every", "--no-stop-at-convergence")) {
             TRAIN.put(o, NEURAL);
         }

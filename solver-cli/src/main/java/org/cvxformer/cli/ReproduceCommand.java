@@ -348,7 +348,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 // seeds/004 section 5.2: identical settings but the weight decay (1 nonconvex, 1e-6 convex)
                 a.addAll(List.of("--weight-decay", convex ? "1e-6" : "1"));
             } else {
-                a.addAll(List.of("--weight-decay", "1"));
+                // Power et al. 2022 for every model: AdamW (0.9/0.98), decoupled weight decay 1
+                a.addAll(List.of("--adam-variant", "adamw", "--weight-decay", "1"));
             }
             if (convex) {
                 a.addAll(List.of("--stack-beta", "1e-4"));

@@ -299,6 +299,7 @@ public final class TrainCommand implements Callable<Integer> {
         params.put("layers", neural.layers);
         params.put("dropout", neural.dropout(model));
         params.put("weight_decay", neural.weightDecay(model));
+        params.put("adam_variant", neural.adamVariant(model));
         params.put("warmup", neural.warmup(model));
         if (NeuralTraining.isStack(model)) {
             params.put("stack_beta", neural.stackBeta);

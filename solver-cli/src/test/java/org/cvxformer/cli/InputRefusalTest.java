@@ -342,6 +342,16 @@ class InputRefusalTest {
         long expected = 8 * (MemoryEstimate.SCORE_COPIES * N * c + MemoryEstimate.PARAMETER_COPIES * c * nd
                 + MemoryEstimate.SQUARE_COPIES * square);
         assertEquals(expected, MemoryEstimate.solver(N, nd, c).total());
+        // p = 997's training half: scores streamed in blocks, so the estimate does not grow with N x c
+        long bigN = 496_506;
+        long bigC = 997;
+        long bigNd = 2 * 997;
+        long streamed = 8 * (MemoryEstimate.STREAM_BLOCK_COPIES * (long) org.cvxformer.core.problem.ScoreStream.BLOCK_ENTRIES
+                + MemoryEstimate.SAMPLE_ARRAYS * bigN + MemoryEstimate.PARAMETER_COPIES * bigC * bigNd
+                + MemoryEstimate.SQUARE_COPIES * Math.min(org.cvxformer.core.problem.Designs.MAX_SQUARE_ENTRIES,
+                        Math.min(bigNd * bigNd, bigN * bigN)));
+        assertEquals(streamed, MemoryEstimate.solver(bigN, bigNd, bigC).total());
+        assertTrue(streamed < 1L << 30, "well under 1 GiB at p = 997");
     }
 
     @Test

@@ -47,6 +47,26 @@ class NeuralCliTest {
     }
 
     @Test
+    void adamVariantIsRecordedRefusedWhenUnknownAndRefusedForTheConvexBlock() throws IOException {
+        Path run = tmp.resolve("adamw-stack");
+        CliTest.Run r = CliTest.run("train", "--dataset", "mod-add", "--p", "5", "--model", "convex-stack", "--width", "8",
+                "--epochs", "2", "--adam-variant", "adamw", "--weight-decay", "1", "--no-head-certificate", "--no-progress",
+                "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode params = JSON.readTree(run.resolve("manifest.json").toFile()).path("parameters");
+        assertEquals("adamw", params.path("adam_variant").asText());
+        CliTest.Run bad = CliTest.run("train", "--dataset", "mod-add", "--p", "5", "--model", "nonconvex", "--adam-variant",
+                "sgd", "--out", tmp.resolve("bad").toString());
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(!Files.exists(tmp.resolve("bad")));
+        CliTest.Run convex = CliTest.run("train", "--dataset", "mod-add", "--p", "5", "--model", "convex", "--adam-variant",
+                "adamw", "--out", tmp.resolve("c").toString());
+        assertEquals(2, convex.code());
+        assertTrue(convex.err().contains("--adam-variant"), convex.err());
+    }
+
+    @Test
     void benchOnATinyPrimeWritesTableReportAndPlots() throws IOException {
         Path out = tmp.resolve("bench");
         CliTest.Run r = CliTest.run("bench", "--dataset", "mod-division", "--p", "5", "--epochs", "3", "--width", "16",

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """PyTorch CPU twin of cvxformer's convex stack (ConvexStack, the seed paper's multihead convex
-transformer) for NnThroughput: token + position embeddings (vocab 99, n = 4, width 128), 2 layers of
+transformer) for NnThroughput: token + position embeddings (vocab 99, n = 4, width 128), layers - 1 = 1
+layer of
     x' = drop(W1 x W2)                  W1 (n x n) rows projected onto the simplex after every step
     x  = x' + drop(MLP(LN(x')))         ReLU MLP 4x with biases, pre-LN
-then a final layer norm and a linear readout of the last position (97 classes); loss = mean
-cross-entropy + beta sum_j ||W2[:, j]||_2 per layer (beta 1e-4); plain Adam (lr 1e-3, betas
+then a final layer norm and the convex head, whose output is the logits (the paper's "the last
+block outputs the class logits"; cvxformer's ConvexHead): s = sum_k w1_k x_k W2 with w1 a simplex
+row of n and W2 d x c (97 classes); loss = mean cross-entropy + beta sum_j ||W2[:, j]||_2 per
+convex block, the head's included (beta 1e-4); plain Adam (lr 1e-3, betas
 0.9/0.999, coupled L2 weight decay 1e-6 on matrices); dropout 0; batch 32. Per epoch: one shuffled
 training pass over the 4,656 training examples of mod-division p = 97 (50% split), then accuracy on
 the full training and validation splits in evaluation mode. Prints seconds/epoch and samples/s.
@@ -42,6 +45,16 @@ class ConvexBlock(nn.Module):
         return self.drop(torch.matmul(self.w1_simplex, x) @ self.w2)
 
 
+class ConvexHead(nn.Module):
+    def __init__(self, n, d, c):
+        super().__init__()
+        self.w1_simplex = nn.Parameter(project_rows_to_simplex((1 + 0.1 * torch.randn(1, n)) / n))
+        self.w2 = nn.Parameter(torch.randn(d, c) / d ** 0.5)
+
+    def forward(self, x):  # x: (B, n, d) -> logits (B, c)
+        return torch.matmul(self.w1_simplex, x).squeeze(1) @ self.w2
+
+
 class MlpBlock(nn.Module):
     def __init__(self, d, p):
         super().__init__()
@@ -59,23 +72,23 @@ class ConvexStack(nn.Module):
         super().__init__()
         self.tok = nn.Embedding(vocab, d)
         self.pos = nn.Parameter(torch.randn(n, d))
-        self.convex = nn.ModuleList([ConvexBlock(n, d, p) for _ in range(layers)])
-        self.mlps = nn.ModuleList([MlpBlock(d, p) for _ in range(layers)])
+        self.convex = nn.ModuleList([ConvexBlock(n, d, p) for _ in range(layers - 1)])
+        self.mlps = nn.ModuleList([MlpBlock(d, p) for _ in range(layers - 1)])
         self.lnf = nn.LayerNorm(d)
-        self.out = nn.Linear(d, classes)
+        self.head = ConvexHead(n, d, classes)
 
     def forward(self, t):
         x = self.tok(t) + self.pos
         for c, m in zip(self.convex, self.mlps):
             x = m(c(x))
-        return self.out(self.lnf(x[:, -1]))
+        return self.head(self.lnf(x))
 
     def penalty(self, beta):
-        return beta * sum(c.w2.norm(dim=0).sum() for c in self.convex)
+        return beta * sum(c.w2.norm(dim=0).sum() for c in [*self.convex, self.head])
 
     @torch.no_grad()
     def project(self):
-        for c in self.convex:
+        for c in [*self.convex, self.head]:
             c.w1_simplex.copy_(project_rows_to_simplex(c.w1_simplex))
 
 

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import static org.cvxformer.neural.FiniteDifferences.H;
+import static org.cvxformer.neural.FiniteDifferences.TOL;
+import static org.cvxformer.neural.FiniteDifferences.assertClose;
+import static org.cvxformer.neural.FiniteDifferences.fd;
+import static org.cvxformer.neural.FiniteDifferences.gauss;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,40 +19,6 @@ import org.junit.jupiter.api.Test;
  * the map from the head's parameters to (P)'s {@code Z}: its scores reproduce the network's logits.
  */
 class ConvexHeadTest {
-    private static final double H = 1e-5;
-    private static final double TOL = 1e-6;
-
-    private static double[] gauss(Rng r, int len, double std) {
-        double[] a = new double[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = std * r.nextGaussian();
-        }
-        return a;
-    }
-
-    private static double[] fd(DoubleSupplier loss, double[] x, int from, int to) {
-        double[] g = new double[to - from];
-        for (int i = from; i < to; i++) {
-            double old = x[i];
-            x[i] = old + H;
-            double lp = loss.getAsDouble();
-            x[i] = old - H;
-            double lm = loss.getAsDouble();
-            x[i] = old;
-            g[i - from] = (lp - lm) / (2 * H);
-        }
-        return g;
-    }
-
-    private static void assertClose(String what, double[] analytic, int ao, double[] numeric) {
-        double err = 0;
-        double scale = 1e-12;
-        for (int i = 0; i < numeric.length; i++) {
-            err = Math.max(err, Math.abs(analytic[ao + i] - numeric[i]));
-            scale = Math.max(scale, Math.abs(numeric[i]));
-        }
-        assertTrue(err / scale <= TOL, what + ": relative error " + err / scale);
-    }
 
     /** L = <block(x), w>: its analytic gradients (parameters and input) against finite differences. */
     private static void checkBlock(String what, Function<Params, Block> make, int samples, int n, int in, int outLen,

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import static org.cvxformer.neural.FiniteDifferences.H;
+import static org.cvxformer.neural.FiniteDifferences.TOL;
+import static org.cvxformer.neural.FiniteDifferences.assertClose;
+import static org.cvxformer.neural.FiniteDifferences.fd;
+import static org.cvxformer.neural.FiniteDifferences.gauss;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,16 +19,6 @@ import org.junit.jupiter.api.Test;
  * {@code (L(z + h) - L(z - h)) / 2h} for every entry {@code z} of {@code theta} and of {@code x}.
  */
 class GradientCheckTest {
-    private static final double H = 1e-5;
-    private static final double TOL = 1e-6;
-
-    private static double[] gauss(Rng r, int len, double std) {
-        double[] a = new double[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = std * r.nextGaussian();
-        }
-        return a;
-    }
 
     private static double dot(Buf a, double[] b) {
         double s = 0;
@@ -30,33 +26,6 @@ class GradientCheckTest {
             s += a.get(i) * b[i];
         }
         return s;
-    }
-
-    /** Central differences of {@code loss} with respect to every entry of {@code x} in [from, to). */
-    private static double[] fd(DoubleSupplier loss, double[] x, int from, int to) {
-        double[] g = new double[to - from];
-        for (int i = from; i < to; i++) {
-            double old = x[i];
-            x[i] = old + H;
-            double lp = loss.getAsDouble();
-            x[i] = old - H;
-            double lm = loss.getAsDouble();
-            x[i] = old;
-            g[i - from] = (lp - lm) / (2 * H);
-        }
-        return g;
-    }
-
-    /** max |a - b| / max |b|. */
-    private static void assertClose(String what, double[] analytic, int ao, double[] numeric) {
-        double err = 0;
-        double scale = 1e-12;
-        for (int i = 0; i < numeric.length; i++) {
-            err = Math.max(err, Math.abs(analytic[ao + i] - numeric[i]));
-            scale = Math.max(scale, Math.abs(numeric[i]));
-        }
-        double rel = err / scale;
-        assertTrue(rel <= TOL, what + ": relative error " + rel);
     }
 
     /**

@@ -137,39 +137,12 @@ public final class ConvexHead implements Block {
 
     @Override
     public double penalty(double[] p, double[] grad) {
-        if (beta == 0) {
-            return 0;
-        }
-        int o = w2.offset();
-        double total = 0;
-        if (penalty == ConvexStack.Penalty.FROBENIUS) {
-            for (int i = 0; i < d * c; i++) {
-                total += 0.5 * beta * p[o + i] * p[o + i];
-                grad[o + i] += beta * p[o + i];
-            }
-            return total;
-        }
-        for (int l = 0; l < c; l++) {
-            double norm = columnNorm(p, l);
-            total += beta * norm;
-            if (norm > 0) {
-                for (int j = 0; j < d; j++) {
-                    grad[o + j * c + l] += beta * p[o + j * c + l] / norm;
-                }
-            }
-        }
-        return total;
+        return ConvexMix.w2Penalty(penalty, beta, p, grad, w2.offset(), d, c);
     }
 
     /** {@code ||W2[:, l]||_2} in the parameter array {@code p}. */
     public double columnNorm(double[] p, int l) {
-        int o = w2.offset();
-        double ss = 0;
-        for (int j = 0; j < d; j++) {
-            double w = p[o + j * c + l];
-            ss += w * w;
-        }
-        return Math.sqrt(ss);
+        return ConvexMix.columnNorm(p, w2.offset(), d, c, l);
     }
 
     @Override

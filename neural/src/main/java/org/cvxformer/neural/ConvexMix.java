@@ -63,33 +63,47 @@ public final class ConvexMix implements Block {
 
     @Override
     public double penalty(double[] p, double[] grad) {
+        return w2Penalty(penalty, beta, p, grad, w2.offset(), d, d);
+    }
+
+    /**
+     * The {@code beta} penalty on a row-major {@code rows x cols} matrix W2 at {@code p[o..]}, its
+     * gradient added to {@code grad}: {@code beta sum_j ||W2[:, j]||_2} (group, one group per
+     * output column; subgradient 0 at a zero column) or {@code (beta/2) ||W2||_F^2} (Frobenius).
+     * Shared by {@link ConvexMix} and {@link ConvexHead}.
+     */
+    static double w2Penalty(ConvexStack.Penalty kind, double beta, double[] p, double[] grad, int o, int rows, int cols) {
         if (beta == 0) {
             return 0;
         }
-        int o = w2.offset();
         double total = 0;
-        if (penalty == ConvexStack.Penalty.FROBENIUS) {
-            for (int i = 0; i < d * d; i++) {
+        if (kind == ConvexStack.Penalty.FROBENIUS) {
+            for (int i = 0; i < rows * cols; i++) {
                 total += 0.5 * beta * p[o + i] * p[o + i];
                 grad[o + i] += beta * p[o + i];
             }
             return total;
         }
-        for (int j = 0; j < d; j++) {
-            double ss = 0;
-            for (int i = 0; i < d; i++) {
-                double w = p[o + i * d + j];
-                ss += w * w;
-            }
-            double norm = Math.sqrt(ss);
+        for (int j = 0; j < cols; j++) {
+            double norm = columnNorm(p, o, rows, cols, j);
             total += beta * norm;
             if (norm > 0) {
-                for (int i = 0; i < d; i++) {
-                    grad[o + i * d + j] += beta * p[o + i * d + j] / norm;
+                for (int i = 0; i < rows; i++) {
+                    grad[o + i * cols + j] += beta * p[o + i * cols + j] / norm;
                 }
             }
         }
         return total;
+    }
+
+    /** {@code ||W[:, j]||_2} of the row-major {@code rows x cols} matrix at {@code p[o..]}. */
+    static double columnNorm(double[] p, int o, int rows, int cols, int j) {
+        double ss = 0;
+        for (int i = 0; i < rows; i++) {
+            double w = p[o + i * cols + j];
+            ss += w * w;
+        }
+        return Math.sqrt(ss);
     }
 
     @Override

@@ -269,15 +269,15 @@ final class MemoryEstimate {
 
     /**
      * A problem read from {@code --x} of shape {@code (N, n, d)} and label or real targets
-     * with {@code c} columns: the file's array, its float64 copy and the dense design's
-     * transpose ({@code 3 * 8 N n d}), the one-hot or real targets ({@code 8 N c}), and
+     * with {@code c} columns: the file's array, its float64 conversion and the dense design's
+     * own copy ({@code 3 * 8 N n d}), the one-hot or real targets ({@code 8 N c}), and
      * {@link #solver}.
      */
     static MemoryEstimate npyProblem(long N, long n, long d, long c) {
         return new MemoryEstimate(String.format(Locale.ROOT, "the problem (N = %d, n = %d, d = %d, c = %d)", N, n, d, c),
                 c > 2 ? "fewer classes (--classes, or labels 0..c-1 with a small c) or fewer samples or features"
                         : "fewer samples or features")
-                .fix("fewer samples or features").arrays("X (read, float64 copy, transpose)", 3, 8, N, n, d)
+                .fix("fewer samples or features").arrays("X (read, float64 conversion, design copy)", 3, 8, N, n, d)
                 .doubles("targets N x c", N, c)
                 .plus(solver(N, n * d, c));
     }

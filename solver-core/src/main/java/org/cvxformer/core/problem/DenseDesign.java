@@ -2,20 +2,19 @@ package org.cvxformer.core.problem;
 
 import org.cvxformer.core.linalg.Gemm;
 import org.cvxformer.core.linalg.Parallel;
-import org.cvxformer.core.linalg.Vec;
 
 /**
- * A dense design: {@code A} stored row-major, {@code N x nd}, and its transpose (twice the
- * memory, so that both products run over contiguous rows). Products use both cores with a fixed
- * reduction order per output entry (see {@link Parallel}).
+ * A dense design: {@code A} stored row-major, {@code N x nd}. Both products are the packed,
+ * cache-blocked {@link Gemm#gemmParallel} (the kernel the neural engine uses), reading {@code A}
+ * in place through its offset and leading dimension, so no transpose is stored. Each entry of a
+ * product is summed over {@code k} in an order fixed by {@code k} alone, so results do not depend
+ * on the thread count (see {@link Parallel}).
  */
 public final class DenseDesign implements Design {
     private final int N;
     private final int n;
     private final int d;
     private final double[] a;
-    /** {@code A^T}, row-major ({@code nd x N}): so that {@code A^T U} is also a product of contiguous rows. */
-    private final double[] at;
 
     /**
      * @param x {@code N*n*d} values of {@code X} in C order ({@code x[i*n*d + k*d + j]}); copied
@@ -27,7 +26,6 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = x.clone();
-        this.at = Designs.transpose(a, N, n * d);
     }
 
     private DenseDesign(double[] a, int N, int n, int d, boolean owned) {
@@ -35,7 +33,6 @@ public final class DenseDesign implements Design {
         this.n = n;
         this.d = d;
         this.a = a;
-        this.at = Designs.transpose(a, N, n * d);
     }
 
     @Override
@@ -58,10 +55,10 @@ public final class DenseDesign implements Design {
         return (long) N * n * d;
     }
 
-    /** {@code A} and its transpose. */
+    /** {@code A} alone (the products read it in place in both orientations). */
     @Override
     public long bytes() {
-        return 16L * N * n * d;
+        return 8L * N * n * d;
     }
 
     @Override
@@ -75,63 +72,39 @@ public final class DenseDesign implements Design {
     }
 
     /**
-     * {@code S = A W}: {@code S_il = <a_i, w_l>}, rows of {@code A} against the class rows of
-     * {@code W} (its parameter layout is already {@code c x nd} row-major), by the register-blocked
-     * {@link Gemm#abt}. Each entry is one dot product summed in a fixed order, whatever the
-     * thread count; a block of rows other than all of them is copied out first (Gemm takes
-     * whole arrays).
+     * {@code S = A W^T} over rows {@code from..to-1}: {@code S_il = <a_i, w_l>}, with {@code W}
+     * in its parameter layout ({@code c x nd} row-major, read as {@code op(B) = W^T}). The block
+     * of rows is read in place ({@code aOff = from * nd}).
      */
     @Override
     public RowProduct multiplier(double[] W, int c) {
         int nd = n * d;
         Designs.checkLength("W", W.length, (long) c * nd);
-        return (from, to, S) -> {
-            if (from == 0 && to == N) {
-                Gemm.abt(a, N, W, c, nd, S, c);
-            } else {
-                double[] rows = java.util.Arrays.copyOfRange(a, from * nd, to * nd);
-                Gemm.abt(rows, to - from, W, c, nd, S, c);
-            }
-        };
+        return (from, to, S) -> Gemm.gemmParallel(false, true, to - from, c, nd, a, from * nd, nd, W, 0, nd, false,
+                S, 0, c);
     }
 
     /**
-     * {@code G = A^T U}: {@code G_{l,q} = <u^l, a^q>} with {@code u^l} column {@code l} of
-     * {@code U} and {@code a^q} column {@code q} of {@code A} (a row of the stored transpose), by
-     * {@link Gemm#abt}, written straight into the parameter layout when one block covers all
-     * rows; otherwise each block's product is added to the sum in block order.
+     * {@code G = A^T U}, {@code G_{l,q} = sum_i u_il a_iq}, as {@code U^T A} straight into the
+     * parameter layout ({@code c x nd}): {@code op(A) = U^T} ({@code transA}, leading dimension
+     * {@code c}) and the block's rows of {@code A} read in place. Blocks after the first
+     * accumulate into the same {@code G}; the order of the sum is fixed by the blocks (which
+     * depend on {@code N} and {@code c}, not on threads), so the result is thread-count
+     * independent, but not block-invariant.
      */
     @Override
     public TransposeAccumulator transposeAccumulator(int c) {
         int nd = n * d;
         return new TransposeAccumulator() {
             private double[] sum;
-            private boolean whole;
 
             @Override
             public void add(int from, int to, double[] U) {
-                int B = to - from;
-                double[] ut = new double[c * B];
-                Vec.transpose(U, B, c, ut);
-                if (from == 0 && to == N && sum == null) {
+                boolean first = sum == null;
+                if (first) {
                     sum = new double[c * nd];
-                    Gemm.abt(ut, c, at, nd, N, sum, nd);
-                    whole = true;
-                    return;
                 }
-                double[] atb = new double[nd * B];
-                for (int q = 0; q < nd; q++) {
-                    System.arraycopy(at, q * N + from, atb, q * B, B);
-                }
-                double[] part = new double[c * nd];
-                Gemm.abt(ut, c, atb, nd, B, part, nd);
-                if (sum == null) {
-                    sum = part;
-                } else {
-                    for (int p = 0; p < part.length; p++) {
-                        sum[p] += part[p];
-                    }
-                }
+                Gemm.gemmParallel(true, false, c, nd, to - from, U, 0, c, a, from * nd, nd, !first, sum, 0, nd);
             }
 
             @Override
@@ -151,6 +124,10 @@ public final class DenseDesign implements Design {
         return false;
     }
 
+    /**
+     * {@code A^T A} ({@code nd x nd}) by one blocked product {@code gemmParallel(A^T, A)}, its
+     * lower triangle then mirrored so that it is exactly symmetric. Work {@code N (nd)^2}.
+     */
     @Override
     public double[] gramIfCheap(long maxWork) {
         int nd = n * d;
@@ -158,22 +135,14 @@ public final class DenseDesign implements Design {
             return null;
         }
         double[] g = new double[nd * nd];
-        Parallel.forRange(nd, (long) N * nd * nd / 2, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int i = 0; i < N; i++) {
-                    double v = a[i * nd + r];
-                    if (v != 0) {
-                        Vec.axpy(v, a, i * nd, g, r * nd, nd);
-                    }
-                }
-            }
-        });
+        Gemm.gemmParallel(true, false, nd, nd, N, a, 0, nd, a, 0, nd, false, g, 0, nd);
+        mirrorLower(g, nd);
         return g;
     }
 
     /**
-     * {@code A A^T} as dot products of rows: the lower triangle, split over rows, then mirrored
-     * (exactly symmetric). Work {@code N^2 n d / 2}.
+     * {@code A A^T} ({@code N x N}) by one blocked product {@code gemmParallel(A, A^T)}, mirrored
+     * from its lower triangle (exactly symmetric). Work {@code N^2 n d}.
      */
     @Override
     public double[] outerGramIfCheap(long maxWork) {
@@ -183,19 +152,17 @@ public final class DenseDesign implements Design {
             return null;
         }
         double[] g = new double[N * N];
-        Parallel.forRange(N, work, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                for (int j = 0; j <= i; j++) {
-                    g[i * N + j] = Vec.dot(a, i * nd, a, j * nd, nd);
-                }
-            }
-        });
-        for (int i = 0; i < N; i++) {
+        Gemm.gemmParallel(false, true, N, N, nd, a, 0, nd, a, 0, nd, false, g, 0, N);
+        mirrorLower(g, N);
+        return g;
+    }
+
+    private static void mirrorLower(double[] g, int m) {
+        for (int i = 0; i < m; i++) {
             for (int j = 0; j < i; j++) {
-                g[j * N + i] = g[i * N + j];
+                g[j * m + i] = g[i * m + j];
             }
         }
-        return g;
     }
 
     @Override

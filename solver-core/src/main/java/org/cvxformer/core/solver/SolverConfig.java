@@ -79,10 +79,15 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
      *                              default) for {@code BLOCK_ENTRIES / c}, a function of the shape only,
      *                              never of the thread count. Results on sparse and token-table designs
      *                              do not depend on it at all (bit for bit)
+     * @param admmInnerSteps        admm, smooth loss without a closed-form W-update (softmax): at most
+     *                              this many warm-started L-BFGS steps per W-update ({@link LbfgsWUpdate}),
+     *                              fewer once the subproblem's gradient is below a tenth of the ADMM
+     *                              residuals (5)
      */
     public record Tuning(int workingSetStart, int gapEvery, double innerTolerance, int extrapolationDepth,
             boolean screening, double softmaxBlockCurvature, double admmRho, double admmMu, double admmTau,
-            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo, double fistaStepDecrease, int streamBlockRows) {
+            int admmGapEvery, int newtonInnerEpochs, double newtonArmijo, double fistaStepDecrease, int streamBlockRows,
+            int admmInnerSteps) {
         public Tuning {
             if (workingSetStart < 1) {
                 throw new IllegalArgumentException("working set start = " + workingSetStart + ": expected >= 1");
@@ -106,6 +111,9 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
             if (newtonInnerEpochs < 1 || !(newtonArmijo > 0 && newtonArmijo < 0.5)) {
                 throw new IllegalArgumentException("prox-newton: expected inner epochs >= 1 and Armijo constant in (0, 1/2)");
             }
+            if (admmInnerSteps < 1) {
+                throw new IllegalArgumentException("admm inner steps = " + admmInnerSteps + ": expected >= 1");
+            }
             if (streamBlockRows < 0) {
                 throw new IllegalArgumentException("stream block rows = " + streamBlockRows
                         + ": expected >= 1, or 0 for the default (ScoreStream.BLOCK_ENTRIES / c)");
@@ -118,60 +126,64 @@ public record SolverConfig(double tolerance, int maxIterations, double maxSecond
 
         /** The documented defaults. */
         public static Tuning defaults() {
-            return new Tuning(16, 10, 0.3, 5, true, 0.25, 1.0, 10, 2, 5, 30, 1e-4, 0.8, 0);
+            return new Tuning(16, 10, 0.3, 5, true, 0.25, 1.0, 10, 2, 5, 30, 1e-4, 0.8, 0, 5);
         }
 
         public Tuning withWorkingSetStart(int v) {
-            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(v, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withGapEvery(int v) {
-            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, v, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withInnerTolerance(double v) {
-            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, v, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withExtrapolationDepth(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, v, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withScreening(boolean v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, v, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withSoftmaxBlockCurvature(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, v, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withAdmmRho(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, v, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withAdmmBalancing(double mu, double tau) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, mu, tau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withAdmmGapEvery(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, v, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withNewtonInnerEpochs(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, v, newtonArmijo, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
 
         public Tuning withFistaStepDecrease(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, v, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, v, streamBlockRows, admmInnerSteps);
         }
 
         /** Rows per block of the streamed scores; 0 for {@link org.cvxformer.core.problem.ScoreStream#defaultBlockRows}. */
         public Tuning withStreamBlockRows(int v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, v);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, v, admmInnerSteps);
+        }
+
+        public Tuning withAdmmInnerSteps(int v) {
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, newtonArmijo, fistaStepDecrease, streamBlockRows, v);
         }
 
         public Tuning withNewtonArmijo(double v) {
-            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v, fistaStepDecrease, streamBlockRows);
+            return new Tuning(workingSetStart, gapEvery, innerTolerance, extrapolationDepth, screening, softmaxBlockCurvature, admmRho, admmMu, admmTau, admmGapEvery, newtonInnerEpochs, v, fistaStepDecrease, streamBlockRows, admmInnerSteps);
         }
     }
 

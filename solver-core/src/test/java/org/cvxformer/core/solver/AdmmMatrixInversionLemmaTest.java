@@ -171,7 +171,7 @@ class AdmmMatrixInversionLemmaTest {
         Design A = new SparseDesign(x, 10, 1, 30);
         assertSame(SquaredSystem.Kind.GRAM, SquaredSystem.choose(A, 50).kind());
         assertSame(SquaredSystem.Kind.OUTER, SquaredSystem.choose(A, 100).kind());
-        assertNull(SquaredSystem.choose(A, 5), "neither is cheap: ADMM falls back to the linearised update");
+        assertNull(SquaredSystem.choose(A, 5), "neither is cheap: ADMM falls back to the L-BFGS update");
     }
 
     /**

@@ -76,7 +76,7 @@ public final class DualSearch {
         }
         double[] extrapolated = extrapolate(residuals, Math.min(5, residuals.size() - 1));
         if (extrapolated != null) {
-            intoDomain(pb, extrapolated);
+            pb.loss().intoDualDomain(extrapolated, pb.targets());
             DualPoint dp = Certifier.dualPoint(pb, extrapolated, "dual-extrapolation");
             cands.add(dp);
             if (dp.value() > best.value()) {
@@ -87,15 +87,17 @@ public final class DualSearch {
         // Dual ascent with rescaling, from the best point so far.
         DualPoint cur = best;
         double eta = 1.0 / pb.samples(); // D is N-strongly concave: 1/N is the natural step scale
-        boolean softmax = pb.loss().name().equals("softmax");
         for (int t = 0; t < ASCENT_STEPS; t++) {
             double[] u = cur.u();
-            double[] g = dualGradient(pb, u, softmax);
+            double[] g = pb.loss().dualGradient(u, pb.targets());
+            if (g == null) {
+                break; // the loss gives no dual gradient: no ascent
+            }
             double[] trial = new double[M];
             for (int p = 0; p < M; p++) {
                 trial[p] = u[p] + eta * g[p];
             }
-            intoDomain(pb, trial);
+            pb.loss().intoDualDomain(trial, pb.targets());
             DualPoint dp = Certifier.dualPoint(pb, trial, "dual-ascent");
             if (dp.value() > cur.value()) {
                 cur = dp;
@@ -111,58 +113,6 @@ public final class DualSearch {
             }
         }
         return new Outcome(List.copyOf(cands), best);
-    }
-
-    /**
-     * For softmax, moves {@code U} into the conjugate's domain in place: {@code q = N u + y} is
-     * clipped at 0 and its rows renormalised to sum 1 (an affine combination of residuals can
-     * leave the simplex slightly). The value of the resulting point is then computed honestly.
-     */
-    static void intoDomain(Problem pb, double[] u) {
-        if (!pb.loss().name().equals("softmax")) {
-            return;
-        }
-        int N = pb.samples();
-        int c = pb.classes();
-        double[] q = new double[c];
-        for (int i = 0; i < N; i++) {
-            double sum = 0;
-            for (int l = 0; l < c; l++) {
-                q[l] = Math.max(0, N * u[i * c + l] + pb.targets().get(i, l));
-                sum += q[l];
-            }
-            for (int l = 0; l < c; l++) {
-                u[i * c + l] = (q[l] / sum - pb.targets().get(i, l)) / N;
-            }
-        }
-    }
-
-    /** {@code grad D(U)}: {@code -(N U + Y)} (squared); {@code -(log q + 1)} made zero-sum per row (softmax). */
-    static double[] dualGradient(Problem pb, double[] u, boolean softmax) {
-        int N = pb.samples();
-        int c = pb.classes();
-        double[] g = new double[u.length];
-        for (int i = 0; i < N; i++) {
-            double mean = 0;
-            for (int l = 0; l < c; l++) {
-                double y = pb.targets().get(i, l);
-                int p = i * c + l;
-                if (softmax) {
-                    double q = Math.max(N * u[p] + y, 1e-300);
-                    g[p] = -(Math.log(q) + 1);
-                    mean += g[p];
-                } else {
-                    g[p] = -(N * u[p] + y);
-                }
-            }
-            if (softmax) {
-                mean /= c;
-                for (int l = 0; l < c; l++) {
-                    g[i * c + l] -= mean;
-                }
-            }
-        }
-        return g;
     }
 
     /**

@@ -55,6 +55,33 @@ public interface Loss {
     }
 
     /**
+     * {@code grad D(U)} of the dual objective {@code D(U) = -F*(U)} in the variables {@code U}
+     * ({@code N x c}, row-major), for dual ascent (certificate.DualSearch), or {@code null} when
+     * the loss does not provide it (the dual search then skips its ascent steps; every other
+     * dual candidate still applies).
+     */
+    default double[] dualGradient(double[] U, Targets Y) {
+        return null;
+    }
+
+    /**
+     * True when {@code F(S) = (1/2N) ||S - Y||_F^2} exactly (squared loss): ADMM's W-update is then
+     * a linear system with one matrix for all classes (solver.SquaredSystem); any other loss gets
+     * the iterative update.
+     */
+    default boolean isUnitSquaredResidual() {
+        return false;
+    }
+
+    /**
+     * Moves {@code U} into the domain of the conjugate in place (nothing to do when the domain is
+     * the whole space, as for squared loss), so that an affine combination of dual points that
+     * left it slightly (dual extrapolation, an ascent step) can be valued honestly.
+     */
+    default void intoDualDomain(double[] U, Targets Y) {
+    }
+
+    /**
      * A bound on the spectral norm of the Hessian of {@code loss(., y)}: 1 for squared loss,
      * 1/2 for softmax cross-entropy (seeds/003: {@code ||Diag(p) - p p^T||_2 <= 1/2}).
      */

@@ -152,6 +152,50 @@ public final class SoftmaxLoss implements Loss {
         });
     }
 
+    /**
+     * {@code grad D(U)} on the simplex's affine hull: {@code -(log q + 1)} with {@code q = N u + y}
+     * (floored at 1e-300 so that a zero entry gives a large finite push back inside), made
+     * zero-sum per row so that a step keeps {@code sum_l q_l = 1}.
+     */
+    @Override
+    public double[] dualGradient(double[] U, Targets Y) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] g = new double[U.length];
+        for (int i = 0; i < N; i++) {
+            double mean = 0;
+            for (int l = 0; l < c; l++) {
+                int p = i * c + l;
+                double q = Math.max(N * U[p] + Y.get(i, l), 1e-300);
+                g[p] = -(Math.log(q) + 1);
+                mean += g[p];
+            }
+            mean /= c;
+            for (int l = 0; l < c; l++) {
+                g[i * c + l] -= mean;
+            }
+        }
+        return g;
+    }
+
+    /** {@code q = N u + y} clipped at 0 and each row renormalised to sum 1 (the simplex). */
+    @Override
+    public void intoDualDomain(double[] U, Targets Y) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] q = new double[c];
+        for (int i = 0; i < N; i++) {
+            double sum = 0;
+            for (int l = 0; l < c; l++) {
+                q[l] = Math.max(0, N * U[i * c + l] + Y.get(i, l));
+                sum += q[l];
+            }
+            for (int l = 0; l < c; l++) {
+                U[i * c + l] = (q[l] / sum - Y.get(i, l)) / N;
+            }
+        }
+    }
+
     @Override
     public double curvature() {
         return 0.5;

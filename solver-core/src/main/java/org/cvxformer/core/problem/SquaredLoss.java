@@ -69,6 +69,25 @@ public final class SquaredLoss implements Loss {
         });
     }
 
+    /** {@code grad D(U) = -(N U + Y)}: {@code D(U) = -(1/N) sum_i (||N u_i||^2 / 2 + <N u_i, y_i>)}. */
+    @Override
+    public double[] dualGradient(double[] U, Targets Y) {
+        int N = Y.samples();
+        int c = Y.classes();
+        double[] g = new double[U.length];
+        for (int i = 0; i < N; i++) {
+            for (int l = 0; l < c; l++) {
+                g[i * c + l] = -(N * U[i * c + l] + Y.get(i, l));
+            }
+        }
+        return g;
+    }
+
+    @Override
+    public boolean isUnitSquaredResidual() {
+        return true;
+    }
+
     @Override
     public double curvature() {
         return 1.0;

@@ -93,7 +93,7 @@ public final class Admm implements Solver {
         double[] Lam = new double[P];
         double[] Vprev = new double[P];
         SolverConfig.Tuning tu = cfg.tuning();
-        boolean squared = pb.loss().hasConstantCurvature();
+        boolean squared = pb.loss().isUnitSquaredResidual();
         SquaredSystem system = squared ? borrowSystem(pb) : null;
         // rho is set from the curvature scale; L-BFGS adapts to the actual curvature, so a few
         // power steps suffice when the update is iterative (issue 13: setup is cheap)

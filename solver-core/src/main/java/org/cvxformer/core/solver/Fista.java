@@ -124,6 +124,7 @@ public final class Fista implements Solver {
             boolean check = forceCheck || k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations()
                     || lastRelGap <= 10 * cfg.tolerance();
             forceCheck = false;
+            boolean bestIsNew = false;
             double Fy = scores.gradientAtY(y, G);
 
             // The gradient at y, rescaled, is a feasible dual point (math.md section 4).
@@ -187,6 +188,7 @@ public final class Fista implements Solver {
                 if (PxNew < bestP) {
                     bestP = PxNew;
                     System.arraycopy(xNew, 0, bestX, 0, P);
+                    bestIsNew = true;
                 }
             }
             if (check) {
@@ -194,12 +196,20 @@ public final class Fista implements Solver {
                 if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance() && Double.isFinite(bestDual)) {
                     // Close to the tolerance: also try the residual at the best iterate, which
                     // may certify it a few iterations earlier than the extrapolated point would.
-                    DualPoint own = Certifier.residualDualPoint(pb, bestX, "rescaled-residual at iterate");
-                    if (own.value() > bestDual) {
-                        bestDual = own.value();
+                    // With tracked scores and the best iterate just found, its scores are at hand
+                    // and this costs one A^T U; otherwise a streamed residual (three products).
+                    double[] own = scores.tracked && bestIsNew ? scores.residualDualAtNew(pen)
+                            : null;
+                    String ownSource = "rescaled-residual at iterate";
+                    if (own == null) {
+                        DualPoint dp = Certifier.residualDualPoint(pb, bestX, ownSource);
+                        own = new double[] {dp.value(), dp.scale()};
+                    }
+                    if (own[0] > bestDual) {
+                        bestDual = own[0];
                         bestDualAt = bestX.clone();
-                        bestDualScale = own.scale();
-                        bestUSource = own.source();
+                        bestDualScale = own[1];
+                        bestUSource = ownSource;
                         relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
                     }
                 }
@@ -328,6 +338,23 @@ public final class Fista implements Solver {
                 ut[p] = t * u[p];
             }
             return pb.loss().dual(ut, pb.targets());
+        }
+
+        /**
+         * Tracked mode, after {@link #valueAtNew}: the rescaled residual at the trial point from
+         * its held scores, {@code U0 = grad F(S_x')}, {@code t} by the penalty's dual rescaling of
+         * {@code A^T U0} (the one product), and {@code {D(t U0), t}}.
+         */
+        double[] residualDualAtNew(Penalty pen) {
+            double[] u0 = new double[sxNew.length];
+            pb.loss().valueAndGradient(sxNew, pb.targets(), u0);
+            double[] g0 = new double[pb.parameterCount()];
+            pb.design().transposeMultiply(u0, pb.classes(), g0);
+            double t = pen.dualRescaling(g0);
+            for (int p = 0; p < u0.length; p++) {
+                u0[p] *= t;
+            }
+            return new double[] {pb.loss().dual(u0, pb.targets()), t};
         }
 
         /** Records the trial point's scores (tracked mode: its one {@code A W}). */

@@ -87,6 +87,22 @@ class LossExtensionTest {
         assertEquals(a * ref.certificate().primal(), r.certificate().primal(), 1e-8 * a * ref.certificate().primal());
     }
 
+    /**
+     * Pins a bug caught in review: ADMM chose its closed-form (unit squared) W-update for any loss
+     * of constant curvature, which is wrong for {@code (a/2)||s - y||^2} with {@code a != 1}.
+     */
+    @Test
+    void admmOnAScaledSquaredLossUsesTheIterativeUpdateNotTheUnitClosedForm() {
+        Problem base = RandomProblems.problem(5, 80, 2, 4, 3, "squared", 0.1, 0);
+        double a = 3;
+        Problem scaled = new Problem(base.design(), base.targets(), new ScaledSquared(a), a * base.beta());
+        SolverResult r = new Admm().solve(scaled, SolverConfig.defaults().withTolerance(1e-9));
+        assertSame(Status.OPTIMAL, r.status(), r.message());
+        assertTrue(r.message().contains("L-BFGS"), r.message());
+        SolverResult ref = new Fista().solve(base, SolverConfig.defaults().withTolerance(1e-11));
+        assertEquals(a * ref.certificate().primal(), r.certificate().primal(), 1e-8 * a * ref.certificate().primal());
+    }
+
     @Test
     void solversThatNeedMoreRefuseWithAReason() {
         Problem base = RandomProblems.problem(5, 80, 2, 4, 3, "squared", 0.1, 0);

@@ -40,6 +40,9 @@ SOLVERS = ["fista", "bcd", "prox-newton", "admm"]
 
 def dense_instance(path, seed, N, n, d, c):
     """The issue's dense softmax recipe: Gaussian X, labels from a planted linear model plus noise."""
+    if os.path.exists(os.path.join(path, "y.npy")):
+        return os.path.join(path, "X.npy"), os.path.join(path, "y.npy"), c, {"N": N, "n": n, "d": d, "c": c,
+                                                                               "nnz": N * n * d}
     os.makedirs(path, exist_ok=True)
     r = np.random.default_rng(seed)
     X = r.standard_normal((N, n, d))
@@ -51,9 +54,11 @@ def dense_instance(path, seed, N, n, d, c):
 
 
 def onehot_instance(launcher, path, p):
-    os.makedirs(path, exist_ok=True)
-    subprocess.run([launcher, "data", "export", "mod-division", "--p", str(p), "--features", "onehot", "--out", path,
-                    "--overwrite"], check=True, stdout=subprocess.DEVNULL)
+    if not os.path.exists(os.path.join(path, "X_train.npy")):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run([launcher, "data", "export", "mod-division", "--p", str(p), "--features", "onehot",
+                        "--format", "pair", "--out", path],
+                       check=True, stdout=subprocess.DEVNULL)
     X = np.load(os.path.join(path, "X_train.npy"), mmap_mode="r")
     N, n, d = X.shape
     return (os.path.join(path, "X_train.npy"), os.path.join(path, "y_train.npy"), p,

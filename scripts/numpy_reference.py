@@ -107,6 +107,16 @@ def main():
     it = 0
     P = F(A @ W) + pen(W)
     best_P = P
+
+    def done(best_P, best_d, it):
+        """Records the times to each gap mark; True at the tolerance or the time limit."""
+        rel = (best_P - best_d) / max(best_P, 1e-300)
+        el = time.perf_counter() - t_solve
+        for k in marks:
+            if marks[k] is None and rel <= k:
+                marks[k] = (el, it)
+        return rel <= a.tol or el >= a.max_seconds
+
     if a.fixed_step:
         while it < a.max_iter:
             it += 1
@@ -118,12 +128,7 @@ def main():
             Wn = prox(Wy - G / L, beta / L)
             P = F(A @ Wn) + pen(Wn)
             best_P = min(best_P, P)
-            rel = (best_P - best_d) / max(best_P, 1e-300)
-            el = time.perf_counter() - t_solve
-            for k in marks:
-                if marks[k] is None and rel <= k:
-                    marks[k] = (el, it)
-            if rel <= a.tol or el >= a.max_seconds:
+            if done(best_P, best_d, it):
                 W = Wn
                 break
             tn = 0.5 * (1 + np.sqrt(1 + 4 * t * t))
@@ -160,12 +165,7 @@ def main():
                 backtracked = True
             P = Fn + pen(Wn)
             best_P = min(best_P, P)
-            rel = (best_P - best_d) / max(best_P, 1e-300)
-            el = time.perf_counter() - t_solve
-            for k in marks:
-                if marks[k] is None and rel <= k:
-                    marks[k] = (el, it)
-            if rel <= a.tol or el >= a.max_seconds:
+            if done(best_P, best_d, it):
                 W = Wn
                 break
             Lnext = Lk if backtracked else 0.8 * Lk

@@ -118,10 +118,10 @@ public final class Admm implements Solver {
         SquaredSystem.WUpdate wUpdate = system != null ? system.bind(pb.targets()) : null;
         int factorisationsBefore = system != null ? system.factorisations() : 0;
         int reusesBefore = system != null ? system.reuses() : 0;
-        double[] S = new double[M];
-        double[] U = new double[M];
-        double[] G = new double[P];
         if (cfg.initial() != null) {
+            double[] S = new double[M];
+            double[] U = new double[M];
+            double[] G = new double[P];
             // Start the scaled multiplier at its KKT value for the warm start,
             // Lambda = -grad_W F(A V) / rho, so that an optimal warm start is a fixed point.
             pb.design().multiply(V, c, S);
@@ -132,8 +132,6 @@ public final class Admm implements Solver {
             }
         }
         LbfgsWUpdate smooth = wUpdate == null ? new LbfgsWUpdate(pb, W, L) : null;
-        S = null; // only the warm start needed these
-        U = null;
         double bestP = Double.POSITIVE_INFINITY;
         double[] bestV = V.clone();
         DualPoint bestDual = null;
@@ -171,21 +169,20 @@ public final class Admm implements Solver {
             pb.penalty().prox(V, 1.0 / rho);
             double rr = 0;
             double ss = 0;
-            double ll = 0;
             for (int p = 0; p < P; p++) {
                 double d = W[p] - V[p];
                 Lam[p] = Lh[p] + d;
                 rr += d * d;
                 double e = V[p] - Vh[p];
                 ss += e * e;
-                ll += d * d;
             }
             rPrimal = Math.sqrt(rr);
             rDual = rho * Math.sqrt(ss);
             // Fast ADMM with restart (Goldstein, O'Donoghue, Setzer, Baraniuk 2014, algorithm 8):
             // Nesterov momentum on (V, Lambda) while the combined residual
             // ||Lambda - Lh||^2 + ||V - Vh||^2 falls by the factor RESTART_ETA, else restart
-            double combined = ll + ss;
+            // (Lambda - Lh = W - V, so its square is rr)
+            double combined = rr + ss;
             if (combined < RESTART_ETA * combinedPrev) {
                 double alphaNew = 0.5 * (1 + Math.sqrt(1 + 4 * alpha * alpha));
                 double m = (alpha - 1) / alphaNew;

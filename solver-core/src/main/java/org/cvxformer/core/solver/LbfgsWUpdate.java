@@ -59,6 +59,10 @@ final class LbfgsWUpdate {
     private final double[][] s = new double[MEMORY][];
     private final double[][] yF = new double[MEMORY][];
     private final double[] alpha = new double[MEMORY];
+    /** {@code s_i^T (y_F,i + rho s_i)} of each pair, for the two-loop recursion. */
+    private final double[] sy = new double[MEMORY];
+    private final double[] grad;
+    private final double[] d;
     private int pairs;
     private int newest = -1;
     /** Steps taken over all calls (for the solver's message). */
@@ -77,6 +81,8 @@ final class LbfgsWUpdate {
         this.gF = new double[P];
         this.Ad = new double[M];
         this.trial = new double[M];
+        this.grad = new double[P];
+        this.d = new double[P];
         this.L = L;
         this.F = pb.loss().valueAndGradient(S, pb.targets(), U);
         pb.design().transposeMultiply(U, c, gF);
@@ -96,8 +102,6 @@ final class LbfgsWUpdate {
      * {@code maxSteps} steps. Returns the gradient norm reached.
      */
     double apply(double[] V, double[] Lam, double rho, double[] W, int maxSteps, double tolerance) {
-        double[] grad = new double[P];
-        double[] d = new double[P];
         double gnorm = gradient(V, Lam, rho, W, grad);
         for (int step = 0; step < maxSteps && gnorm > tolerance; step++) {
             direction(grad, rho, d);
@@ -184,12 +188,10 @@ final class LbfgsWUpdate {
             scale(-1 / (L + rho), d);
             return;
         }
-        double[] rhoInv = new double[MEMORY];
         for (int j = 0; j < pairs; j++) {
             int i = Math.floorMod(newest - j, MEMORY);
-            double sy = Vec.dot(s[i], yF[i]) + rho * Vec.dot(s[i], s[i]);
-            rhoInv[i] = sy;
-            double a = (Vec.dot(s[i], d)) / sy;
+            sy[i] = Vec.dot(s[i], yF[i]) + rho * Vec.dot(s[i], s[i]);
+            double a = Vec.dot(s[i], d) / sy[i];
             alpha[i] = a;
             // d -= a (yF + rho s)
             for (int p = 0; p < P; p++) {
@@ -202,14 +204,14 @@ final class LbfgsWUpdate {
             double y = yF[k][p] + rho * s[k][p];
             yy += y * y;
         }
-        scale(rhoInv[k] / yy, d);
+        scale(sy[k] / yy, d);
         for (int j = pairs - 1; j >= 0; j--) {
             int i = Math.floorMod(newest - j, MEMORY);
             double yd = 0;
             for (int p = 0; p < P; p++) {
                 yd += (yF[i][p] + rho * s[i][p]) * d[p];
             }
-            double b = yd / rhoInv[i];
+            double b = yd / sy[i];
             for (int p = 0; p < P; p++) {
                 d[p] += (alpha[i] - b) * s[i][p];
             }

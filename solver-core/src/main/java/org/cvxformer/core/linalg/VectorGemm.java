@@ -26,13 +26,13 @@ final class VectorGemm {
     }
 
     /** As {@code Gemm.rows}: rows {@code [from, to)} of {@code C}, terms {@code k0 <= k < k1}, added to {@code C} if {@code add}. */
-    static void rows(double[] X, int from, int to, double[] Y, int p, int K, int k0, int k1, boolean add,
-            double[] C, int ldc) {
+    static void rows(double[] X, int xOff, int from, int to, double[] Y, int p, int K, int k0, int k1,
+            boolean add, double[] C, int cOff, int ldc) {
         int kv = k0 + ((k1 - k0) / W) * W;
         double[] lane = new double[W];
         int r = from;
         for (; r + 3 < to; r += 4) {
-            int x0 = r * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K;
+            int x0 = xOff + r * K, x1 = x0 + K, x2 = x1 + K, x3 = x2 + K;
             int s = 0;
             for (; s + 1 < p; s += 2) {
                 int y0 = s * K, y1 = y0 + K;
@@ -54,26 +54,67 @@ final class VectorGemm {
                     c30 = a3.fma(b0, c30);
                     c31 = a3.fma(b1, c31);
                 }
-                store(C, r * ldc + s, add, finish(c00, lane, X, x0, Y, y0, kv, k1));
-                store(C, r * ldc + s + 1, add, finish(c01, lane, X, x0, Y, y1, kv, k1));
-                store(C, (r + 1) * ldc + s, add, finish(c10, lane, X, x1, Y, y0, kv, k1));
-                store(C, (r + 1) * ldc + s + 1, add, finish(c11, lane, X, x1, Y, y1, kv, k1));
-                store(C, (r + 2) * ldc + s, add, finish(c20, lane, X, x2, Y, y0, kv, k1));
-                store(C, (r + 2) * ldc + s + 1, add, finish(c21, lane, X, x2, Y, y1, kv, k1));
-                store(C, (r + 3) * ldc + s, add, finish(c30, lane, X, x3, Y, y0, kv, k1));
-                store(C, (r + 3) * ldc + s + 1, add, finish(c31, lane, X, x3, Y, y1, kv, k1));
+                store(C, cOff + r * ldc + s, add, finish(c00, lane, X, x0, Y, y0, kv, k1));
+                store(C, cOff + r * ldc + s + 1, add, finish(c01, lane, X, x0, Y, y1, kv, k1));
+                store(C, cOff + (r + 1) * ldc + s, add, finish(c10, lane, X, x1, Y, y0, kv, k1));
+                store(C, cOff + (r + 1) * ldc + s + 1, add, finish(c11, lane, X, x1, Y, y1, kv, k1));
+                store(C, cOff + (r + 2) * ldc + s, add, finish(c20, lane, X, x2, Y, y0, kv, k1));
+                store(C, cOff + (r + 2) * ldc + s + 1, add, finish(c21, lane, X, x2, Y, y1, kv, k1));
+                store(C, cOff + (r + 3) * ldc + s, add, finish(c30, lane, X, x3, Y, y0, kv, k1));
+                store(C, cOff + (r + 3) * ldc + s + 1, add, finish(c31, lane, X, x3, Y, y1, kv, k1));
             }
             for (; s < p; s++) {
                 for (int q = 0; q < 4; q++) {
-                    store(C, (r + q) * ldc + s, add, Vec.dot(X, (r + q) * K + k0, Y, s * K + k0, k1 - k0));
+                    store(C, cOff + (r + q) * ldc + s, add, Vec.dot(X, xOff + (r + q) * K + k0, Y, s * K + k0, k1 - k0));
                 }
             }
         }
         for (; r < to; r++) {
             for (int s = 0; s < p; s++) {
-                store(C, r * ldc + s, add, Vec.dot(X, r * K + k0, Y, s * K + k0, k1 - k0));
+                store(C, cOff + r * ldc + s, add, Vec.dot(X, xOff + r * K + k0, Y, s * K + k0, k1 - k0));
             }
         }
+    }
+
+    /**
+     * Rank-4 form of {@code Gemm.addTransposedTimes} on rows {@code [r0, r1)} and columns
+     * {@code [q0, q1)}: four rows of {@code A} at a time, read once and in order (streams the
+     * memory prefetcher follows), each entry of {@code G} loaded, given its four terms in row
+     * order, and stored. Returns the first row it did not do (the caller adds the rest).
+     */
+    static int addTransposedTimesRank4(double[] U, int uOff, int c, double[] A, int aOff, int r0, int r1, int K,
+            int q0, int q1, double[] G) {
+        int qEnd = q0 + ((q1 - q0) / W) * W;
+        int r = r0;
+        for (; r + 3 < r1; r += 4) {
+            int a0 = aOff + r * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+            int u0 = uOff + r * c, u1 = u0 + c, u2 = u1 + c, u3 = u2 + c;
+            for (int l = 0; l < c; l++) {
+                DoubleVector v0 = DoubleVector.broadcast(D, U[u0 + l]);
+                DoubleVector v1 = DoubleVector.broadcast(D, U[u1 + l]);
+                DoubleVector v2 = DoubleVector.broadcast(D, U[u2 + l]);
+                DoubleVector v3 = DoubleVector.broadcast(D, U[u3 + l]);
+                int g = l * K;
+                int q = q0;
+                for (; q < qEnd; q += W) {
+                    DoubleVector s = DoubleVector.fromArray(D, G, g + q);
+                    s = DoubleVector.fromArray(D, A, a0 + q).fma(v0, s);
+                    s = DoubleVector.fromArray(D, A, a1 + q).fma(v1, s);
+                    s = DoubleVector.fromArray(D, A, a2 + q).fma(v2, s);
+                    s = DoubleVector.fromArray(D, A, a3 + q).fma(v3, s);
+                    s.intoArray(G, g + q);
+                }
+                for (; q < q1; q++) {
+                    double s = G[g + q];
+                    s = Math.fma(U[u0 + l], A[a0 + q], s);
+                    s = Math.fma(U[u1 + l], A[a1 + q], s);
+                    s = Math.fma(U[u2 + l], A[a2 + q], s);
+                    s = Math.fma(U[u3 + l], A[a3 + q], s);
+                    G[g + q] = s;
+                }
+            }
+        }
+        return r;
     }
 
     /** Lanes added in a fixed order, then the scalar tail {@code kv <= k < k1}. */

@@ -3,7 +3,6 @@ package org.cvxformer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -375,6 +374,11 @@ public final class ReproduceCommand implements Callable<Integer> {
          * Runs this run, or resumes it: a neural run killed part way leaves its staging folder
          * ({@code .seed-K.partial-PID}, see {@link RunFolder}) with a verified checkpoint, and
          * {@code train --resume} continues the newest such folder exactly.
+         *
+         * <p>Each run is its own JVM ({@link #command}), as a user's {@code cvxformer train} would
+         * be. In one JVM the nonconvex runs that followed the convex ones trained at 1.49 s per
+         * epoch against 0.85 s for the same run alone (bit-identical trajectory; docs/reproduction.md),
+         * so Table 1's seconds depended on the order of the runs.
          */
         void execute(Plan plan) throws IOException {
             Files.createDirectories(dir.getParent());
@@ -385,15 +389,62 @@ public final class ReproduceCommand implements Callable<Integer> {
                     args = List.of("train", "--resume", staged.toString(), "--no-progress");
                 }
             }
-            StringWriter o = new StringWriter();
-            StringWriter e = new StringWriter();
-            int code = Main.execute(args.toArray(new String[0]), new PrintWriter(o, true), new PrintWriter(e, true));
+            ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process child = pb.start();
+            // a reproduce stopped by a signal stops its run too (the run's checkpoint survives; --resume continues it)
+            Thread stopChild = new Thread(child::destroy);
+            Runtime.getRuntime().addShutdownHook(stopChild);
+            String err;
+            int code;
+            try {
+                err = new String(child.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                code = child.waitFor();
+            } catch (InterruptedException e) {
+                child.destroy();
+                Thread.currentThread().interrupt();
+                throw new IOException("reproduce: interrupted while running " + dir, e);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: nothing to remove
+                }
+            }
             if (code != Main.OK && code != Main.NOT_CONVERGED) {
-                throw new IllegalStateException("reproduce: the run " + dir + " failed (exit " + code + "): "
-                        + e.toString().strip() + " (fix it, then continue with 'cvxformer reproduce --resume "
+                String last = err.strip().lines().reduce((a, b) -> b).orElse("no message");
+                throw new IllegalStateException("reproduce: the run " + dir + " failed (exit " + code + "): " + last
+                        + " (fix it, then continue with 'cvxformer reproduce --resume "
                         + dir.getParent().getParent().getParent().getParent() + "')");
             }
         }
+    }
+
+    /**
+     * The command line of one run in a JVM of its own: this JVM's java, class path and options
+     * (heap, the Vector API module, the class-data archive, system properties), without the
+     * options that must not be shared between two JVMs (agents, flight recordings, writing the
+     * class-data archive), then {@code Main} and the run's arguments.
+     */
+    static List<String> command(List<String> args) {
+        return command(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(), args);
+    }
+
+    /** {@link #command(List)} with the given JVM options in place of this JVM's. */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String o : jvmOptions) {
+            if (!(o.startsWith("-javaagent") || o.startsWith("-agentlib") || o.startsWith("-agentpath")
+                    || o.startsWith("-XX:StartFlightRecording") || o.startsWith("-XX:ArchiveClassesAtExit")
+                    || o.startsWith("-Xrunjdwp"))) {
+                cmd.add(o);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        return cmd;
     }
 
     /** Examples of a dataset at prime p (math.md section 7): p (p - 1) for both. */

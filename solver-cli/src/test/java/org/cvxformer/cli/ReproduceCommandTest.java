@@ -121,4 +121,15 @@ class ReproduceCommandTest {
         String v = ReproductionReport.verdict(plan, List.of(run("mod-division", "nonconvex", 0, 10, null, 0.3)));
         assertTrue(v.contains("no model reached 99% validation accuracy in every seed within its budget (60 s"), v);
     }
+
+    @Test
+    void eachRunIsItsOwnJvmWithThisJvmsOptionsButNoAgentOrRecording() {
+        // in one JVM the nonconvex runs after the convex ones trained 1.75x slower (docs/reproduction.md)
+        List<String> cmd = ReproduceCommand.command(List.of("-Xmx2g", "--add-modules=jdk.incubator.vector",
+                "-javaagent:/x/jacoco.jar", "-XX:StartFlightRecording=filename=a.jfr", "-XX:ArchiveClassesAtExit=a.jsa",
+                "-agentlib:jdwp=transport=dt_socket", "-Dcvxformer.warmup=false"), List.of("train", "--p", "5"));
+        assertTrue(cmd.get(0).endsWith("java"), cmd.toString());
+        assertEquals(List.of("-Xmx2g", "--add-modules=jdk.incubator.vector", "-Dcvxformer.warmup=false", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "train", "--p", "5"), cmd.subList(1, cmd.size()));
+    }
 }

@@ -95,6 +95,55 @@ public interface Loss {
         return false;
     }
 
+    /**
+     * The loss's state for coordinate methods on class-major scores ({@code St[l*N + i] = s_il},
+     * bcd and prox-newton), or {@code null} when the loss has none; those solvers then refuse it
+     * with one line ({@code Solver#refusal}). A new loss gains them by returning one.
+     */
+    default CoordinateScores coordinateScores(int samples, int classes) {
+        return null;
+    }
+
+    /**
+     * What a coordinate method updates as single scores change: whatever per-sample state the
+     * loss keeps (softmax: the log-sum-exp of each row), the residual of one class and the
+     * change of the loss.
+     */
+    interface CoordinateScores {
+        /** Recomputes the per-sample state exactly from the class-major scores {@code St}. */
+        void refresh(double[] St);
+
+        /** {@code r_i = (grad F(S))_{il}} for class {@code l} and every sample {@code i}. */
+        void residual(double[] St, double[] Yt, int l, double[] r);
+
+        /** {@code St[l*N + i] += ds}, updating the state; returns the change of {@code N * F}. */
+        double add(double[] St, double[] Yt, int l, int i, double ds);
+
+        /**
+         * A bound on the Hessian block of one class, {@code d^2 loss / ds_l^2} over every score
+         * vector: {@code p_l (1 - p_l) <= 1/4} for softmax, 1 for squared loss.
+         */
+        double classCurvature();
+    }
+
+    /**
+     * The weight {@code gamma} of the Hessian of one sample's loss in its scores when it has the
+     * form {@code H_i = Diag(a_i) - gamma a_i a_i^T} (softmax: {@code a_i = p_i}, gamma = 1,
+     * seeds/003; squared: {@code a_i = 1}, gamma = 0), the model prox-newton builds its quadratic
+     * on; {@code NaN} when the loss has no such form (prox-newton then refuses it).
+     */
+    default double hessianRankOneWeight() {
+        return Double.NaN;
+    }
+
+    /**
+     * The diagonal {@code a} of that form, class-major ({@code aT[l*N + i] = a_il}), from the
+     * row-major gradient {@code U = grad F(S)} at the same scores ({@link #hessianRankOneWeight}).
+     */
+    default void hessianDiagonal(double[] U, Targets Y, double[] aT) {
+        throw new UnsupportedOperationException("loss '" + name() + "' has no Hessian of the form Diag(a) - gamma a a^T");
+    }
+
     /** Rejects targets this loss cannot use, with a one-line reason. */
     void checkTargets(Targets Y);
 

@@ -201,6 +201,85 @@ public final class SoftmaxLoss implements Loss {
         return 0.5;
     }
 
+    /**
+     * Coordinate updates with the per-sample log-sum-exp {@code lse_i = log sum_l e^{s_il}},
+     * updated in {@code O(1)} per changed score by {@code lse_i += log1p(p_il expm1(delta))} and
+     * recomputed exactly when that would be inaccurate (a large step, or {@code p_il expm1(delta)}
+     * near -1) and on {@link CoordinateScores#refresh}.
+     */
+    @Override
+    public CoordinateScores coordinateScores(int N, int c) {
+        double[] lse = new double[N];
+        return new CoordinateScores() {
+            @Override
+            public void refresh(double[] St) {
+                for (int i = 0; i < N; i++) {
+                    lse[i] = rowLse(St, i);
+                }
+            }
+
+            private double rowLse(double[] s, int i) {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int l = 0; l < c; l++) {
+                    m = Math.max(m, s[l * N + i]);
+                }
+                double z = 0;
+                for (int l = 0; l < c; l++) {
+                    z += Math.exp(s[l * N + i] - m);
+                }
+                return m + Math.log(z);
+            }
+
+            /** {@code (p_il - y_il) / N}. */
+            @Override
+            public void residual(double[] St, double[] Yt, int l, double[] r) {
+                double invN = 1.0 / N;
+                int o = l * N;
+                for (int i = 0; i < N; i++) {
+                    r[i] = (Math.exp(St[o + i] - lse[i]) - Yt[o + i]) * invN;
+                }
+            }
+
+            /** The change of {@code N F}: {@code delta lse_i - y_il ds}. */
+            @Override
+            public double add(double[] St, double[] Yt, int l, int i, double ds) {
+                int q = l * N + i;
+                double p = Math.exp(St[q] - lse[i]);
+                St[q] += ds;
+                double arg = p * Math.expm1(ds);
+                double old = lse[i];
+                if (ds < 30 && arg > -0.5) {
+                    lse[i] += Math.log1p(arg);
+                    return Math.log1p(arg) - Yt[q] * ds;
+                }
+                lse[i] = rowLse(St, i);
+                return lse[i] - old - Yt[q] * ds;
+            }
+
+            @Override
+            public double classCurvature() {
+                return 0.25;
+            }
+        };
+    }
+
+    /** {@code H_i = Diag(p_i) - p_i p_i^T}: gamma = 1. */
+    @Override
+    public double hessianRankOneWeight() {
+        return 1.0;
+    }
+
+    /** {@code a_il = p_il = N u_il + y_il}. */
+    @Override
+    public void hessianDiagonal(double[] U, Targets Y, double[] aT) {
+        int N = Y.samples(), c = Y.classes();
+        for (int i = 0; i < N; i++) {
+            for (int l = 0; l < c; l++) {
+                aT[l * N + i] = U[i * c + l] * N + Y.get(i, l);
+            }
+        }
+    }
+
     @Override
     public void checkTargets(Targets Y) {
         if (Y.hasLabels()) {

@@ -98,6 +98,50 @@ public final class SquaredLoss implements Loss {
         return true;
     }
 
+    /** Coordinate updates need no state: the residual is {@code (s_il - y_il) / N}. */
+    @Override
+    public CoordinateScores coordinateScores(int N, int c) {
+        return new CoordinateScores() {
+            @Override
+            public void refresh(double[] St) {
+            }
+
+            @Override
+            public void residual(double[] St, double[] Yt, int l, double[] r) {
+                double invN = 1.0 / N;
+                int o = l * N;
+                for (int i = 0; i < N; i++) {
+                    r[i] = (St[o + i] - Yt[o + i]) * invN;
+                }
+            }
+
+            /** The change of {@code N F}: {@code (s - y) ds + ds^2 / 2}. */
+            @Override
+            public double add(double[] St, double[] Yt, int l, int i, double ds) {
+                int q = l * N + i;
+                double res = St[q] - Yt[q];
+                St[q] += ds;
+                return res * ds + 0.5 * ds * ds;
+            }
+
+            @Override
+            public double classCurvature() {
+                return 1.0;
+            }
+        };
+    }
+
+    /** {@code H_i = I}: a = 1, gamma = 0. */
+    @Override
+    public double hessianRankOneWeight() {
+        return 0.0;
+    }
+
+    @Override
+    public void hessianDiagonal(double[] U, Targets Y, double[] aT) {
+        java.util.Arrays.fill(aT, 0, Y.samples() * Y.classes(), 1.0);
+    }
+
     @Override
     public void checkTargets(Targets Y) {
         // any finite targets (Targets already rejects NaN and infinity)

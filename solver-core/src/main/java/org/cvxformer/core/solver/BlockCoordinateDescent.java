@@ -110,6 +110,7 @@ public final class BlockCoordinateDescent implements Solver {
         long backtracks;
         final double[] z;
         final ScoreState st;
+        final boolean constantCurvature;
         final boolean[] screened;
         final int screenedAtStart;
         final double[] r, grad, v, delta, ds;
@@ -142,8 +143,12 @@ public final class BlockCoordinateDescent implements Solver {
             this.z = init != null ? init : new double[P];
             pb.checkParameters(z, "initial Z");
             this.st = new ScoreState(pb, z);
+            this.constantCurvature = pb.loss().hasConstantCurvature();
             this.B = pb.tokenBlocks();
-            double curv = st.softmax ? tu.softmaxBlockCurvature() : 1.0;
+            // the loss's bound on a one-class block; for a loss of varying curvature the tuning
+            // may only raise it (SolverConfig.Tuning#softmaxBlockCurvature)
+            double curv = pb.loss().hasConstantCurvature() ? st.classCurvature()
+                    : Math.max(st.classCurvature(), tu.softmaxBlockCurvature());
             this.Lk = new double[n];
             for (int k = 0; k < n; k++) {
                 Lk[k] = curv * B.sigmaMaxSquaredStep(k) / N;
@@ -397,7 +402,8 @@ public final class BlockCoordinateDescent implements Solver {
             // on groups whose steps always pass (zero gradient), and then grad / 0 = NaN never passed
             // the test while doubling 0 stayed 0: an endless loop (regression test
             // BcdRegressionTest.stepConstantUnderflowHung_modDivisionP7).
-            double L = st.softmax ? Math.min(Lmax, Math.max(0.5 * Lcur[g], MIN_STEP_FRACTION * Lmax)) : Lmax;
+            // constant curvature: the bound is the local constant, so there is nothing to adapt
+            double L = constantCurvature ? Lmax : Math.min(Lmax, Math.max(0.5 * Lcur[g], MIN_STEP_FRACTION * Lmax));
             while (true) {
                 for (int j = 0; j < d; j++) {
                     v[j] = z[off + j] - grad[j] / L;

@@ -13,8 +13,6 @@ import org.cvxformer.core.problem.GroupL2Penalty;
 import org.cvxformer.core.problem.Penalty;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
-import org.cvxformer.core.problem.SoftmaxLoss;
-import org.cvxformer.core.problem.SquaredLoss;
 import org.cvxformer.core.problem.TokenBlocks;
 
 /**
@@ -63,9 +61,9 @@ public final class ProxNewton implements Solver {
     /** Holds its scores and residuals as {@code N x c} arrays (7 of them at most). */
     @Override
     public String refusal(Problem pb) {
-        String loss = ScoreState.unsupported(pb.loss(), name());
-        if (loss != null) {
-            return loss;
+        if (Double.isNaN(pb.loss().hessianRankOneWeight())) {
+            return name() + " needs a Hessian of the form Diag(a) - gamma a a^T, which loss '" + pb.loss().name()
+                    + "' does not provide: use --solver fista";
         }
         return Solvers.scoreArraysRefusal(name(), pb, 7);
     }
@@ -76,14 +74,9 @@ public final class ProxNewton implements Solver {
         long t0 = System.nanoTime();
         SolverConfig.Tuning tu = cfg.tuning();
         Loss loss = pb.loss();
-        boolean softmax;
-        if (loss instanceof SoftmaxLoss) {
-            softmax = true;
-        } else if (loss instanceof SquaredLoss) {
-            softmax = false;
-        } else {
-            throw new IllegalArgumentException("loss '" + loss.name() + "' is not supported by prox-newton");
-        }
+        // the model's Hessian per sample, Diag(a_i) - gamma a_i a_i^T (Loss#hessianRankOneWeight)
+        double gamma = loss.hessianRankOneWeight();
+        boolean constantCurvature = loss.hasConstantCurvature();
         Design A = pb.design();
         Penalty pen = pb.penalty();
         TokenBlocks B = pb.tokenBlocks();
@@ -100,7 +93,7 @@ public final class ProxNewton implements Solver {
         double[] S = pb.scores(z);
         double[] U = new double[N * c];
         double[] G = new double[P];
-        double[] probT = new double[N * c]; // class-major p_il (softmax)
+        double[] aT = new double[N * c]; // class-major a_il of the Hessian form (softmax: p_il)
         double[] Ut = new double[N * c]; // class-major u_il
         double[] dSt = new double[N * c]; // class-major A D
         double[] w = new double[N];
@@ -183,15 +176,13 @@ public final class ProxNewton implements Solver {
                 }
                 screenedCount += GapSafeScreening.screen(pb, gap, Gsc, screened);
             }
-            // class-major probabilities and residuals at the current point
+            // class-major residuals and Hessian diagonal at the current point
             for (int i = 0; i < N; i++) {
                 for (int l = 0; l < c; l++) {
                     Ut[l * N + i] = U[i * c + l];
-                    if (softmax) {
-                        probT[l * N + i] = U[i * c + l] * N + pb.targets().get(i, l);
-                    }
                 }
             }
+            loss.hessianDiagonal(U, pb.targets(), aT);
             // working set and block curvatures
             List<Integer> ws = new ArrayList<>();
             for (int g = 0; g < groups; g++) {
@@ -200,7 +191,8 @@ public final class ProxNewton implements Solver {
                 }
                 if (Vec.norm2(z, g * d, d) > 0 || Vec.norm2(G, g * d, d) > 0.5 * beta) {
                     ws.add(g);
-                    Lb[g] = blockCurvature(B, g / n, g % n, softmax, probT, N, d, H, wts, sigma2Step);
+                    Lb[g] = blockCurvature(B, g / n, g % n, constantCurvature ? loss.curvature() : Double.NaN, gamma, aT, N, d, H,
+                            wts, sigma2Step);
                 }
             }
             // screened groups that are still non-zero enter the direction as -z (set to zero)
@@ -212,7 +204,7 @@ public final class ProxNewton implements Solver {
                     for (int j = 0; j < d; j++) {
                         step[j] = -z[g * d + j];
                     }
-                    applyDirection(B, g / n, g % n, g * d, d, step, D, dSt, w, probT, softmax, N, ds, touched, mark);
+                    applyDirection(B, g / n, g % n, g * d, d, step, D, dSt, w, aT, gamma, N, ds, touched, mark);
                 }
             }
             // inner coordinate descent on the penalised quadratic model
@@ -228,14 +220,9 @@ public final class ProxNewton implements Solver {
                     }
                     int lo = l * N;
                     double invN = 1.0 / N;
-                    if (softmax) {
-                        for (int i = 0; i < N; i++) {
-                            r[i] = Ut[lo + i] + probT[lo + i] * (dSt[lo + i] - w[i]) * invN;
-                        }
-                    } else {
-                        for (int i = 0; i < N; i++) {
-                            r[i] = Ut[lo + i] + dSt[lo + i] * invN;
-                        }
+                    // gradient of the model for class l: U + H dS / N, (H dS)_il = a_il (dS_il - w_i)
+                    for (int i = 0; i < N; i++) {
+                        r[i] = Ut[lo + i] + aT[lo + i] * (dSt[lo + i] - w[i]) * invN;
                     }
                     B.transposeMultiply(k, r, 0, blk, 0);
                     for (int j = 0; j < d; j++) {
@@ -251,7 +238,7 @@ public final class ProxNewton implements Solver {
                         continue;
                     }
                     progress += 0.5 * L * ch;
-                    applyDirection(B, l, k, off, d, step, D, dSt, w, probT, softmax, N, ds, touched, mark);
+                    applyDirection(B, l, k, off, d, step, D, dSt, w, aT, gamma, N, ds, touched, mark);
                 }
                 // Stop when an epoch changes the model far less than the first one did. Not
                 // relative to the duality gap: near the optimum the gap is dominated by the dual
@@ -300,8 +287,8 @@ public final class ProxNewton implements Solver {
                 break;
             }
             System.arraycopy(zt, 0, z, 0, P);
-            if (t == 1 && softmax) {
-                S = pb.scores(z); // recompute from scratch to avoid drift
+            if (t == 1 && !constantCurvature) {
+                S = pb.scores(z); // recompute from scratch: no drift from the incremental S + t dS (a quadratic loss keeps it)
             } else {
                 System.arraycopy(St, 0, S, 0, S.length);
             }
@@ -315,9 +302,9 @@ public final class ProxNewton implements Solver {
         return new SolverResult(name(), z, cert, status, it, seconds, history, message);
     }
 
-    /** {@code D_g += step}, {@code dS_{:,l} += A_k step} and {@code w_i += p_il (A_k step)_i}. */
+    /** {@code D_g += step}, {@code dS_{:,l} += A_k step} and {@code w_i += gamma a_il (A_k step)_i}. */
     private static void applyDirection(TokenBlocks B, int l, int k, int off, int d, double[] step, double[] D,
-            double[] dSt, double[] w, double[] probT, boolean softmax, int N, double[] ds, int[] touched,
+            double[] dSt, double[] w, double[] aT, double gamma, int N, double[] ds, int[] touched,
             boolean[] mark) {
         for (int j = 0; j < d; j++) {
             D[off + j] += step[j];
@@ -328,24 +315,28 @@ public final class ProxNewton implements Solver {
             int i = touched[q];
             double x = ds[i];
             dSt[lo + i] += x;
-            if (softmax) {
-                w[i] += probT[lo + i] * x;
+            if (gamma != 0) {
+                w[i] += gamma * aT[lo + i] * x;
             }
             ds[i] = 0;
             mark[i] = false;
         }
     }
 
-    /** An upper bound on the largest eigenvalue of the model's diagonal block of group (l, k). */
-    private static double blockCurvature(TokenBlocks B, int l, int k, boolean softmax, double[] probT, int N, int d,
-            double[] H, double[] wts, double[] sigma2Step) {
-        if (!softmax) {
-            return sigma2Step[k] / N;
+    /**
+     * An upper bound on the largest eigenvalue of the model's diagonal block of group (l, k):
+     * {@code constant * sigma_max(A_k)^2 / N} for a loss of constant curvature, otherwise from the
+     * weights {@code a_il (1 - gamma a_il)}, the (l, l) entries of the samples' Hessians.
+     */
+    private static double blockCurvature(TokenBlocks B, int l, int k, double constant, double gamma, double[] aT, int N,
+            int d, double[] H, double[] wts, double[] sigma2Step) {
+        if (!Double.isNaN(constant)) {
+            return constant * sigma2Step[k] / N;
         }
         double wmax = 0;
         for (int i = 0; i < N; i++) {
-            double p = probT[l * N + i];
-            wts[i] = Math.max(0, p * (1 - p));
+            double a = aT[l * N + i];
+            wts[i] = Math.max(0, a * (1 - gamma * a));
             wmax = Math.max(wmax, wts[i]);
         }
         double crude = wmax * sigma2Step[k] / N;

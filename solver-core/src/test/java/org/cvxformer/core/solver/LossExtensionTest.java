@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class LossExtensionTest {
     /** {@code loss(s, y) = (a/2) ||s - y||^2}, conjugate {@code ||v||^2 / (2a) + <v, y>}. */
-    static final class ScaledSquared implements Loss {
+    static class ScaledSquared implements Loss {
         final double a;
 
         ScaledSquared(double a) {
@@ -115,5 +115,70 @@ class LossExtensionTest {
         }
         SolverResult auto = new AutoSolver().solve(pb, SolverConfig.defaults());
         assertSame(Status.OPTIMAL, auto.status(), auto.message());
+    }
+
+    /**
+     * The same loss with the two operations the coordinate solvers ask for: coordinate updates of
+     * its scores and its Hessian form {@code Diag(a) - gamma a a^T} with {@code a_il = a}, gamma = 0.
+     */
+    static final class ScaledSquaredWithCoordinates extends ScaledSquared {
+        ScaledSquaredWithCoordinates(double a) {
+            super(a);
+        }
+
+        @Override
+        public CoordinateScores coordinateScores(int N, int c) {
+            return new CoordinateScores() {
+                @Override
+                public void refresh(double[] St) {
+                }
+
+                @Override
+                public void residual(double[] St, double[] Yt, int l, double[] r) {
+                    for (int i = 0; i < N; i++) {
+                        r[i] = a * (St[l * N + i] - Yt[l * N + i]) / N;
+                    }
+                }
+
+                @Override
+                public double add(double[] St, double[] Yt, int l, int i, double ds) {
+                    int q = l * N + i;
+                    double res = St[q] - Yt[q];
+                    St[q] += ds;
+                    return a * (res * ds + 0.5 * ds * ds);
+                }
+
+                @Override
+                public double classCurvature() {
+                    return a;
+                }
+            };
+        }
+
+        @Override
+        public double hessianRankOneWeight() {
+            return 0;
+        }
+
+        @Override
+        public void hessianDiagonal(double[] U, Targets Y, double[] aT) {
+            java.util.Arrays.fill(aT, 0, Y.samples() * Y.classes(), a);
+        }
+    }
+
+    /** A loss that provides the coordinate operations gets bcd and prox-newton with no edit to either. */
+    @Test
+    void aNewLossWithCoordinateOperationsIsSolvedByBcdAndProxNewton() {
+        Problem base = RandomProblems.problem(5, 80, 2, 4, 3, "squared", 0.1, 0);
+        double a = 3;
+        Problem scaled = new Problem(base.design(), base.targets(), new ScaledSquaredWithCoordinates(a), a * base.beta());
+        SolverResult ref = new Fista().solve(base, SolverConfig.defaults().withTolerance(1e-11));
+        for (String s : new String[] {"bcd", "prox-newton"}) {
+            Solver solver = Solvers.byName(s);
+            assertEquals(null, solver.refusal(scaled));
+            SolverResult r = solver.solve(scaled, SolverConfig.defaults().withTolerance(1e-9));
+            assertSame(Status.OPTIMAL, r.status(), s + ": " + r.message());
+            assertEquals(a * ref.certificate().primal(), r.certificate().primal(), 1e-7 * a * ref.certificate().primal(), s);
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.cvxformer.core.solver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.linalg.Spectral;
@@ -71,7 +70,8 @@ public final class ProxNewton implements Solver {
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
         Solvers.require(this, pb);
-        long t0 = System.nanoTime();
+        // the shared shell: clock, limits, history, stall detection, status rule, certificate
+        SolverShell run = new SolverShell(name(), pb, cfg, listener);
         SolverConfig.Tuning tu = cfg.tuning();
         Loss loss = pb.loss();
         // the model's Hessian per sample, Diag(a_i) - gamma a_i a_i^T (Loss#hessianRankOneWeight)
@@ -109,15 +109,12 @@ public final class ProxNewton implements Solver {
         double[] H = B.cheapWeightedGram() ? new double[d * d] : null;
         double[] wts = new double[N];
 
-        List<IterationRecord> history = new ArrayList<>();
         double bestD = Double.NEGATIVE_INFINITY;
         double[] bestU = null;
-        Status status;
-        String message;
+        SolverShell.Stop stop;
         int it = 0;
         int innerTotal = 0;
         int screenedCount = 0;
-        StallDetector stall = new StallDetector(cfg.stallIterations());
         while (true) {
             double F = loss.valueAndGradient(S, pb.targets(), U);
             A.transposeMultiply(U, c, G);
@@ -137,34 +134,12 @@ public final class ProxNewton implements Solver {
             }
             double gap = Pz - bestD;
             double rel = gap / Math.max(Pz, 1e-300);
-            double seconds = (System.nanoTime() - t0) * 1e-9;
-            IterationRecord rec = new IterationRecord(it, seconds, Pz, bestD, gap);
-            history.add(rec);
-            listener.onIteration(rec, z);
-            if (!Double.isFinite(Pz)) {
-                status = Status.FAILED;
-                message = "a non-finite objective appeared at iteration " + it;
-                break;
+            stop = run.evaluate(it, Pz, bestD, z);
+            if (stop == null && it >= cfg.maxIterations()) {
+                stop = new SolverShell.Stop(Status.ITERATION_LIMIT, "reached the iteration limit " + cfg.maxIterations()
+                        + " (Newton steps)");
             }
-            if (rel <= cfg.tolerance()) {
-                status = Status.OPTIMAL;
-                message = "relative duality gap " + fmt(rel) + " <= tolerance " + fmt(cfg.tolerance());
-                break;
-            }
-            String stalled = stall.update(Pz, bestD);
-            if (stalled != null) {
-                status = Status.APPROXIMATE;
-                message = stalled;
-                break;
-            }
-            if (it >= cfg.maxIterations()) {
-                status = Status.ITERATION_LIMIT;
-                message = "reached the iteration limit " + cfg.maxIterations() + " (Newton steps)";
-                break;
-            }
-            if (seconds >= cfg.maxSeconds()) {
-                status = Status.TIME_LIMIT;
-                message = "reached the time limit of " + cfg.maxSeconds() + " s";
+            if (stop != null) {
                 break;
             }
             it++;
@@ -282,8 +257,8 @@ public final class ProxNewton implements Solver {
                 t *= 0.5;
             }
             if (!accepted) {
-                status = Status.APPROXIMATE;
-                message = "line search found no decrease at relative gap " + fmt(rel) + " (floating-point limit)";
+                stop = new SolverShell.Stop(Status.APPROXIMATE, "line search found no decrease at relative gap " + fmt(rel)
+                        + " (floating-point limit)");
                 break;
             }
             System.arraycopy(zt, 0, z, 0, P);
@@ -294,12 +269,8 @@ public final class ProxNewton implements Solver {
             }
         }
         DualPoint cand = bestU == null ? null : new DualPoint(bestU, bestD, "rescaled-residual");
-        Certificate cert = Certifier.certify(pb, z, cand);
-        status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
-        double seconds = (System.nanoTime() - t0) * 1e-9;
-        message += String.format(Locale.ROOT, "; %d Newton steps, %d inner epochs, %d/%d groups screened",
-                it, innerTotal, screenedCount, groups);
-        return new SolverResult(name(), z, cert, status, it, seconds, history, message);
+        return run.finish(stop, z, cand, it, String.format(Locale.ROOT, "%d Newton steps, %d inner epochs, %d/%d groups "
+                + "screened", it, innerTotal, screenedCount, groups));
     }
 
     /** {@code D_g += step}, {@code dS_{:,l} += A_k step} and {@code w_i += gamma a_il (A_k step)_i}. */

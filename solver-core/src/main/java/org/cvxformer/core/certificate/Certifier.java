@@ -120,7 +120,7 @@ public final class Certifier {
     }
 
     private static DualPoint rescale(Problem problem, double[] U, double dualNorm, String source) {
-        double t = dualNorm > problem.beta() ? problem.beta() / dualNorm : 1.0;
+        double t = problem.penalty().rescalingOfDualNorm(dualNorm);
         double[] scaled = new double[U.length];
         for (int p = 0; p < U.length; p++) {
             scaled[p] = t * U[p];

@@ -87,8 +87,12 @@ public interface Penalty {
      * unpenalised group has a non-zero gradient: the honest, if weak, feasible point is then 0).
      */
     default double dualRescaling(double[] G) {
-        double n = dualNorm(G);
-        return n > beta() ? beta() / n : 1.0;
+        return rescalingOfDualNorm(dualNorm(G));
+    }
+
+    /** {@link #dualRescaling} from a dual norm already computed: {@code min(1, beta / dualNorm)}. */
+    default double rescalingOfDualNorm(double dualNorm) {
+        return dualNorm > beta() ? beta() / dualNorm : 1.0;
     }
 
     /**

@@ -1,9 +1,6 @@
 package org.cvxformer.core.solver;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.problem.Problem;
@@ -98,7 +95,8 @@ public final class Admm implements Solver {
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
         Solvers.require(this, pb);
-        long t0 = System.nanoTime();
+        // the shared shell: clock, limits, history, stall detection, status rule, certificate
+        SolverShell run = new SolverShell(name(), pb, cfg, listener);
         int c = pb.classes();
         int P = pb.parameterCount();
         int M = pb.samples() * c;
@@ -135,10 +133,7 @@ public final class Admm implements Solver {
         double bestP = Double.POSITIVE_INFINITY;
         double[] bestV = V.clone();
         DualPoint bestDual = null;
-        List<IterationRecord> history = new ArrayList<>();
-        Status status = Status.ITERATION_LIMIT;
-        StallDetector stall = new StallDetector(cfg.stallIterations());
-        String message = "reached the iteration limit " + cfg.maxIterations();
+        SolverShell.Stop stop = null;
         double rPrimal = Double.NaN;
         double rDual = Double.NaN;
         double[] Vh = V.clone();
@@ -149,7 +144,6 @@ public final class Admm implements Solver {
         int restarts = 0;
         int rebalances = 0;
         int k = 0;
-        int lastRecorded = 0;
         while (k < cfg.maxIterations()) {
             k++;
             // W-update at the extrapolated (Vh, Lh) (fast ADMM; equal to (V, Lambda) after a restart)
@@ -201,14 +195,13 @@ public final class Admm implements Solver {
             }
 
             boolean check = k % tu.admmGapEvery() == 0 || k == 1 || k == cfg.maxIterations();
-            double seconds = (System.nanoTime() - t0) * 1e-9;
-            if (check || seconds >= cfg.maxSeconds()) {
+            if (check || run.outOfTime()) {
                 double[] Sv = pb.scores(V);
                 double[] Uv = new double[M];
                 double Pv = pb.loss().valueAndGradient(Sv, pb.targets(), Uv) + pb.penalty().value(V);
                 if (!Double.isFinite(Pv)) {
-                    status = Status.FAILED;
-                    message = "a non-finite objective appeared at iteration " + k;
+                    stop = new SolverShell.Stop(Status.FAILED, "a non-finite objective appeared at iteration " + k
+                            + " (returning the best finite iterate)");
                     break;
                 }
                 if (Pv < bestP) {
@@ -219,28 +212,8 @@ public final class Admm implements Solver {
                 if (bestDual == null || dp.value() > bestDual.value()) {
                     bestDual = dp;
                 }
-                double gap = bestP - bestDual.value();
-                IterationRecord rec = new IterationRecord(k, seconds, bestP, bestDual.value(), gap);
-                if (k - lastRecorded >= cfg.historyEvery()) {
-                    lastRecorded = k;
-                    history.add(rec);
-                    listener.onIteration(rec, bestV);
-                }
-                if (rec.relativeGap() <= cfg.tolerance()) {
-                    status = Status.OPTIMAL;
-                    message = String.format(Locale.ROOT, "relative duality gap %.3e <= tolerance %.3e", rec.relativeGap(),
-                            cfg.tolerance());
-                    break;
-                }
-                String stalled = stall.update(bestP, bestDual.value());
-                if (stalled != null) {
-                    status = Status.APPROXIMATE;
-                    message = stalled;
-                    break;
-                }
-                if (seconds >= cfg.maxSeconds()) {
-                    status = Status.TIME_LIMIT;
-                    message = "reached the time limit of " + cfg.maxSeconds() + " s";
+                stop = run.evaluate(k, bestP, bestDual.value(), bestV);
+                if (stop != null) {
                     break;
                 }
             }
@@ -266,8 +239,9 @@ public final class Admm implements Solver {
                 combinedPrev = Double.POSITIVE_INFINITY;
             }
         }
-        Certificate cert = Certifier.certify(pb, bestV, bestDual);
-        status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
+        if (stop == null) {
+            stop = run.iterationLimit();
+        }
         String update;
         if (system != null) {
             update = String.format(Locale.ROOT, "Cholesky W-update on the %s (%d factorisations, %d reused)",
@@ -278,9 +252,9 @@ public final class Admm implements Solver {
             update = String.format(Locale.ROOT, "L-BFGS W-update (%d steps in all%s)", smooth.steps(),
                     squared ? "; neither A^T A nor A A^T is cheap to form" : "");
         }
-        message += String.format(Locale.ROOT, "; ADMM residuals primal %.3e, dual %.3e; rho %.4g; %d momentum restarts; %s",
-                rPrimal, rDual, rho, restarts, update);
-        return new SolverResult(name(), bestV, cert, status, k, (System.nanoTime() - t0) * 1e-9, history, message);
+        return run.finish(stop, bestV, bestDual, k, String.format(Locale.ROOT,
+                "ADMM residuals primal %.3e, dual %.3e; rho %.4g; %d momentum restarts; %s", rPrimal, rDual, rho, restarts,
+                update));
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.certificate.DualPoint;
 import org.cvxformer.core.linalg.Vec;
@@ -98,7 +97,7 @@ public final class BlockCoordinateDescent implements Solver {
         final SolverConfig cfg;
         final SolverConfig.Tuning tu;
         final IterationListener listener;
-        final long t0 = System.nanoTime();
+        final SolverShell shell;
         final Design A;
         final Loss loss;
         final Penalty pen;
@@ -129,6 +128,8 @@ public final class BlockCoordinateDescent implements Solver {
             this.cfg = cfg;
             this.tu = cfg.tuning();
             this.listener = listener;
+            // the shared shell: clock, limits, history, stall detection (per outer iteration), status rule, certificate
+            this.shell = new SolverShell(name(), pb, cfg, listener, OUTER_STALL);
             this.A = pb.design();
             this.loss = pb.loss();
             this.pen = pb.penalty();
@@ -180,15 +181,12 @@ public final class BlockCoordinateDescent implements Solver {
         }
 
         SolverResult run() {
-            List<IterationRecord> history = new ArrayList<>();
             double[] U = new double[N * c];
             double[] G = new double[P];
-            Status status;
-            String message;
+            SolverShell.Stop stop;
             int wsSize = Math.min(groups, tu.workingSetStart());
             int outer = 0;
             int screenedCount = screenedAtStart;
-            StallDetector stall = new StallDetector(OUTER_STALL);
             while (true) {
                 outer++;
                 double F = st.gradient(st.St, pb, U);
@@ -202,35 +200,12 @@ public final class BlockCoordinateDescent implements Solver {
                     extrapU = null;
                 }
                 double gap = Pz - bestD;
-                double rel = gap / Math.max(Pz, 1e-300);
-                double seconds = (System.nanoTime() - t0) * 1e-9;
-                IterationRecord rec = new IterationRecord(epochs, seconds, Pz, bestD, gap);
-                history.add(rec);
-                listener.onIteration(rec, z);
-                if (!Double.isFinite(Pz)) {
-                    status = Status.FAILED;
-                    message = "a non-finite objective appeared after " + epochs + " epochs";
-                    break;
+                stop = shell.evaluate(epochs, Pz, bestD, z);
+                if (stop == null && epochs >= cfg.maxIterations()) {
+                    stop = new SolverShell.Stop(Status.ITERATION_LIMIT, "reached the iteration limit " + cfg.maxIterations()
+                            + " (epochs)");
                 }
-                if (rel <= cfg.tolerance()) {
-                    status = Status.OPTIMAL;
-                    message = "relative duality gap " + fmt(rel) + " <= tolerance " + fmt(cfg.tolerance());
-                    break;
-                }
-                if (epochs >= cfg.maxIterations()) {
-                    status = Status.ITERATION_LIMIT;
-                    message = "reached the iteration limit " + cfg.maxIterations() + " (epochs)";
-                    break;
-                }
-                if (seconds >= cfg.maxSeconds()) {
-                    status = Status.TIME_LIMIT;
-                    message = "reached the time limit of " + cfg.maxSeconds() + " s";
-                    break;
-                }
-                String stalled = stall.update(Pz, bestD);
-                if (stalled != null) {
-                    status = Status.APPROXIMATE;
-                    message = stalled + " (outer iterations)";
+                if (stop != null) {
                     break;
                 }
 
@@ -242,18 +217,14 @@ public final class BlockCoordinateDescent implements Solver {
                 wsSize = Math.min(groups, 2 * Math.max(wsSize, ws.length));
             }
             DualPoint candidate = bestU == null ? null : new DualPoint(bestU, bestD, bestSource);
-            Certificate cert = Certifier.certify(pb, z, candidate);
-            status = SolverShell.status(status, cert.relativeGap(), cfg.tolerance());
-            double seconds = (System.nanoTime() - t0) * 1e-9;
-            message += String.format(Locale.ROOT,
-                    "; %d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",
-                    outer, epochs, screenedCount, groups, screenedAtStart, backtracks);
-            return new SolverResult(name(), z, cert, status, epochs, seconds, history, message);
+            return shell.finish(stop, z, candidate, epochs, String.format(Locale.ROOT,
+                    "%d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",
+                    outer, epochs, screenedCount, groups, screenedAtStart, backtracks));
         }
 
         /** Keeps {@code t U} as the best dual point if it beats it ({@code G = A^T U}, {@code gn} its dual norm). */
         void offer(double[] U, double[] G, double gn, String source) {
-            double t = gn > beta ? beta / gn : 1.0;
+            double t = pen.rescalingOfDualNorm(gn);
             double[] Ut = new double[U.length];
             for (int p = 0; p < U.length; p++) {
                 Ut[p] = t * U[p];
@@ -328,7 +299,7 @@ public final class BlockCoordinateDescent implements Solver {
                 }
                 epochs++;
                 extrap.push(st.St);
-                boolean last = epochs >= cfg.maxIterations() || (System.nanoTime() - t0) * 1e-9 >= cfg.maxSeconds();
+                boolean last = epochs >= cfg.maxIterations() || shell.outOfTime();
                 if (epochs % tu.gapEvery() == 0 || last) {
                     st.refresh();
                     double F = st.gradient(st.St, pb, Uin);
@@ -369,7 +340,7 @@ public final class BlockCoordinateDescent implements Solver {
                 B.transposeMultiply(k, col, 0, blk, 0);
                 gmax = Math.max(gmax, pen.groupDual(Vec.norm2(blk, 0, d), g));
             }
-            double t = gmax > beta ? beta / gmax : 1.0;
+            double t = pen.rescalingOfDualNorm(gmax);
             double[] Ut = new double[U.length];
             for (int p = 0; p < U.length; p++) {
                 Ut[p] = t * U[p];

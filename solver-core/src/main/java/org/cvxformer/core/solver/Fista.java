@@ -130,7 +130,7 @@ public final class Fista implements Solver {
             // The gradient at y, rescaled, is a feasible dual point (math.md section 4).
             if (check) {
                 double gnorm = pen.dualNorm(G);
-                double t = gnorm > beta ? beta / gnorm : 1.0;
+                double t = pen.rescalingOfDualNorm(gnorm);
                 double D = scores.dualAtY(y, t);
                 if (D > bestDual) {
                     bestDual = D;

@@ -120,7 +120,7 @@ public final class GapSafeScreening {
         double[] G = new double[pb.parameterCount()];
         pb.design().transposeMultiply(U, pb.classes(), G);
         double gn = pb.penalty().dualNorm(G);
-        double t = gn > pb.beta() ? pb.beta() / gn : 1.0;
+        double t = pb.penalty().rescalingOfDualNorm(gn);
         for (int p = 0; p < U.length; p++) {
             U[p] *= t;
         }

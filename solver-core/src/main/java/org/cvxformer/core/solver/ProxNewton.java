@@ -120,7 +120,7 @@ public final class ProxNewton implements Solver {
             A.transposeMultiply(U, c, G);
             double Pz = F + pen.value(z);
             double gn = pen.dualNorm(G);
-            double tsc = gn > beta ? beta / gn : 1.0;
+            double tsc = pen.rescalingOfDualNorm(gn);
             double[] Us = new double[N * c];
             for (int q = 0; q < Us.length; q++) {
                 Us[q] = tsc * U[q];

@@ -170,6 +170,9 @@ public final class ProximalAdam implements Solver {
             }
         }
         Certificate cert = Certifier.certify(pb, z, bestDual);
+        // the status rule every solver shares (SolverShell#status): the certificate decides. This
+        // solver keeps its own loop because its clock leaves out the certification passes.
+        status = SolverShell.status(status, cert.relativeGap(), config.tolerance());
         double seconds = (System.nanoTime() - t0 - certNanos) * 1e-9;
         return new SolverResult(name(), z, cert, status, epoch, seconds, history,
                 message + String.format(java.util.Locale.ROOT, " (lr %g, batch %d, %d steps)", lr, settings.batchSize(), step));

@@ -38,11 +38,19 @@ final class SolverShell {
     private int lastRecorded = Integer.MIN_VALUE / 2;
 
     SolverShell(String solver, Problem pb, SolverConfig cfg, IterationListener listener) {
+        this(solver, pb, cfg, listener, cfg.stallIterations());
+    }
+
+    /**
+     * A shell whose stall detection waits {@code stallPatience} evaluations (a solver that
+     * evaluates once per outer iteration, as bcd, needs fewer than one that evaluates every step).
+     */
+    SolverShell(String solver, Problem pb, SolverConfig cfg, IterationListener listener, int stallPatience) {
         this.solver = solver;
         this.pb = pb;
         this.cfg = cfg;
         this.listener = listener;
-        this.stall = new StallDetector(cfg.stallIterations());
+        this.stall = new StallDetector(stallPatience);
     }
 
     /** Seconds since the shell was made. */

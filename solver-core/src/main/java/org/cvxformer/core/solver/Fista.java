@@ -71,77 +71,162 @@ public final class Fista implements Solver {
      */
     SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener, int probeAt,
             java.util.function.Predicate<double[]> handOver) {
-        SolverShell run = new SolverShell(name(), pb, cfg, listener);
-        Loss loss = pb.loss();
-        Penalty pen = pb.penalty();
-        ScoreStream stream = cfg.tuning().streamBlockRows() > 0 ? new ScoreStream(pb, cfg.tuning().streamBlockRows())
-                : new ScoreStream(pb);
-        int P = pb.parameterCount();
-        double beta = pb.beta();
+        return new Run(pb, cfg, listener).solve(probeAt, handOver);
+    }
 
-        double[] x = cfg.initial() != null ? cfg.initial().clone() : new double[P];
-        pb.checkParameters(x, "initial Z");
-        double[] y = x.clone();
-        double[] xNew = new double[P];
-        double[] G = new double[P];
+    /**
+     * One solve: the iterates, the step size and the best primal and dual values, with one method
+     * per part of an iteration ({@link #dualCandidate}, {@link #proxStep}, {@link #check},
+     * {@link #nextStepSize}, {@link #momentum}). The shell ({@link SolverShell}) owns the clock,
+     * limits, history, status and certificate.
+     */
+    private final class Run {
+        final Problem pb;
+        final SolverConfig cfg;
+        final SolverShell run;
+        final Penalty pen;
+        final ScoreStream stream;
+        final int P;
+        final double decrease;
+        boolean adaptive;
+        final double Lglobal;
+        final boolean exactL;
+        final Scores scores;
 
-        // Squared loss: the exact constant (cheap through the Gram matrix when that is small),
-        // so no sufficient-decrease test is needed. Softmax: steps adapt and backtrack, so a
-        // few power steps suffice to start (issue 13: setup is cheap; the certificate never
-        // depends on L).
-        double decrease = cfg.tuning().fistaStepDecrease();
-        boolean adaptive = decrease < 1 && !loss.hasConstantCurvature();
-        double Lglobal = adaptive ? pb.lipschitzEstimate() : pb.lipschitz();
-        if (!(Lglobal > 0)) {
-            Lglobal = 1.0; // A = 0: F is constant in W and any step is exact
-        }
-        boolean exactL = !adaptive && pb.sigmaMaxIsExact();
-        // Adaptive steps (Scheinberg, Goldfarb and Bai 2014): the global constant bounds the
-        // softmax Hessian by 1/2, but near uniform predictions over c classes its local norm is
-        // about 1/c, so steps up to ~c/2 times longer are safe there.
-        double L = Lglobal;
+        double[] x;
+        final double[] y;
+        double[] xNew;
+        final double[] G;
+        double L;
         double tk = 1;
         double bestDual = Double.NEGATIVE_INFINITY;
-        double[] bestDualAt = null;
+        double[] bestDualAt;
         double bestDualScale = Double.NaN;
-        String bestUSource = null;
-        Scores scores = new Scores(pb, stream, x, cfg.tuning().streamBlockRows() == 0);
-        double bestP = scores.valueAt(x) + pen.value(x);
-        double[] bestX = x.clone();
-        SolverShell.Stop stop = null;
-        int backtracks = 0;
-        int restarts = 0;
-        int k = 0;
+        String bestUSource;
+        double bestP;
+        final double[] bestX;
+        int backtracks;
+        int restarts;
         double lastRelGap = Double.POSITIVE_INFINITY;
-        double minL = Lglobal;
+        double minL;
         double gapAtLastHalving = Double.POSITIVE_INFINITY;
-        int checksSinceHalving = 0;
-        boolean forceCheck = false;
-        while (k < cfg.maxIterations()) {
-            k++;
-            // The dual value costs a pass with a log per score: evaluate it every few
-            // iterations, and at every iteration once the gap is within 10x of the tolerance.
-            boolean check = forceCheck || k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations()
-                    || lastRelGap <= 10 * cfg.tolerance();
-            forceCheck = false;
-            boolean bestIsNew = false;
-            double Fy = scores.gradientAtY(y, G);
+        int checksSinceHalving;
 
-            // The gradient at y, rescaled, is a feasible dual point (math.md section 4).
-            if (check) {
-                double gnorm = pen.dualNorm(G);
-                double t = pen.rescalingOfDualNorm(gnorm);
-                double D = scores.dualAtY(y, t);
-                if (D > bestDual) {
-                    bestDual = D;
-                    bestDualAt = y.clone();
-                    bestDualScale = t;
-                    bestUSource = "rescaled-residual at extrapolated point";
+        Run(Problem pb, SolverConfig cfg, IterationListener listener) {
+            this.pb = pb;
+            this.cfg = cfg;
+            this.run = new SolverShell(name(), pb, cfg, listener);
+            Loss loss = pb.loss();
+            this.pen = pb.penalty();
+            this.stream = cfg.tuning().streamBlockRows() > 0 ? new ScoreStream(pb, cfg.tuning().streamBlockRows())
+                    : new ScoreStream(pb);
+            this.P = pb.parameterCount();
+            this.x = cfg.initial() != null ? cfg.initial().clone() : new double[P];
+            pb.checkParameters(x, "initial Z");
+            this.y = x.clone();
+            this.xNew = new double[P];
+            this.G = new double[P];
+            // Squared loss: the exact constant (cheap through the Gram matrix when that is small),
+            // so no sufficient-decrease test is needed. Softmax: steps adapt and backtrack, so a
+            // few power steps suffice to start (issue 13: setup is cheap; the certificate never
+            // depends on L).
+            this.decrease = cfg.tuning().fistaStepDecrease();
+            this.adaptive = decrease < 1 && !loss.hasConstantCurvature();
+            double l0 = adaptive ? pb.lipschitzEstimate() : pb.lipschitz();
+            // A = 0: F is constant in W and any step is exact
+            this.Lglobal = l0 > 0 ? l0 : 1.0;
+            this.exactL = !adaptive && pb.sigmaMaxIsExact();
+            // Adaptive steps (Scheinberg, Goldfarb and Bai 2014): the global constant bounds the
+            // softmax Hessian by 1/2, but near uniform predictions over c classes its local norm is
+            // about 1/c, so steps up to ~c/2 times longer are safe there.
+            this.L = Lglobal;
+            this.minL = Lglobal;
+            this.scores = new Scores(pb, stream, x, cfg.tuning().streamBlockRows() == 0);
+            this.bestP = scores.valueAt(x) + pen.value(x);
+            this.bestX = x.clone();
+        }
+
+        SolverResult solve(int probeAt, java.util.function.Predicate<double[]> handOver) {
+            SolverShell.Stop stop = null;
+            int k = 0;
+            boolean forceCheck = false;
+            while (k < cfg.maxIterations()) {
+                k++;
+                // The dual value costs a pass with a log per score: evaluate it every few
+                // iterations, and at every iteration once the gap is within 10x of the tolerance.
+                boolean check = forceCheck || k % CHECK_EVERY == 0 || k == 1 || k == cfg.maxIterations()
+                        || lastRelGap <= 10 * cfg.tolerance();
+                forceCheck = false;
+                double Fy = scores.gradientAtY(y, G);
+                if (check) {
+                    dualCandidate();
                 }
+                boolean backtracked = proxStep(Fy, check);
+                boolean bestIsNew = false;
+                if (!Double.isNaN(FxNew)) {
+                    double PxNew = FxNew + pen.value(xNew);
+                    if (!Double.isFinite(PxNew)) {
+                        stop = new SolverShell.Stop(Status.FAILED, "a non-finite objective appeared at iteration " + k
+                                + " (returning the best finite iterate)");
+                        break;
+                    }
+                    if (PxNew < bestP) {
+                        bestP = PxNew;
+                        System.arraycopy(xNew, 0, bestX, 0, P);
+                        bestIsNew = true;
+                    }
+                }
+                if (check) {
+                    stop = check(k, bestIsNew);
+                    if (stop != null) {
+                        break;
+                    }
+                } else if (run.outOfTime()) {
+                    forceCheck = true; // evaluate the next iterate, then stop at the time limit
+                }
+                double theta = nextStepSize(backtracked);
+                if (k == probeAt && handOver != null && handOver.test(bestX)) {
+                    stop = new SolverShell.Stop(Status.ITERATION_LIMIT, HANDED_OVER + " after " + k + " iterations");
+                    if (run.last() == null || run.last().iteration() != k) {
+                        run.evaluate(k, bestP, bestDual, bestX);
+                    }
+                    break;
+                }
+                momentum(theta);
             }
+            if (stop == null) {
+                stop = run.iterationLimit();
+            }
+            DualPoint candidate = bestDualAt == null ? null
+                    : DualPoint.residualAt(pb, bestDualAt, bestDualScale, bestDual, bestUSource);
+            String details = String.format(java.util.Locale.ROOT,
+                    "L = %.6g (start %.6g%s, smallest %.6g), %d backtracks, %d restarts, %s",
+                    L, Lglobal, exactL ? ", exact" : "", minL, backtracks, restarts,
+                    scores.tracked ? "scores tracked in memory (N c fits one block)" : "streamed in blocks of " + stream.blockRows() + " rows");
+            return run.finish(stop, bestX, candidate, k, details);
+        }
 
-            // Proximal step with backtracking; no test is needed at the exact global constant.
-            double FxNew;
+        /** The gradient at y, rescaled, is a feasible dual point (math.md section 4): kept if it is the best. */
+        private void dualCandidate() {
+            double gnorm = pen.dualNorm(G);
+            double t = pen.rescalingOfDualNorm(gnorm);
+            double D = scores.dualAtY(y, t);
+            if (D > bestDual) {
+                bestDual = D;
+                bestDualAt = y.clone();
+                bestDualScale = t;
+                bestUSource = "rescaled-residual at extrapolated point";
+            }
+        }
+
+        /** {@code F(xNew)} of the last {@link #proxStep}, NaN when it was not evaluated. */
+        double FxNew;
+
+        /**
+         * The proximal step {@code xNew = prox(y - G / L)} with backtracking on {@code L}; no test
+         * is needed at the exact global constant. Sets {@link #FxNew}; returns whether it backtracked.
+         */
+        private boolean proxStep(double Fy, boolean check) {
             boolean backtracked = false;
             while (true) {
                 FxNew = Double.NaN;
@@ -178,57 +263,49 @@ public final class Fista implements Solver {
                 backtracked = true;
             }
             minL = Math.min(minL, L);
-            if (!Double.isNaN(FxNew)) {
-                double PxNew = FxNew + pen.value(xNew);
-                if (!Double.isFinite(PxNew)) {
-                    stop = new SolverShell.Stop(Status.FAILED, "a non-finite objective appeared at iteration " + k
-                            + " (returning the best finite iterate)");
-                    break;
+            return backtracked;
+        }
+
+        /**
+         * The gap at a check: near the tolerance the residual at the best iterate is tried too;
+         * tracks the halving of the gap for {@link #nextStepSize}; returns the shell's stop or null.
+         */
+        private SolverShell.Stop check(int k, boolean bestIsNew) {
+            double relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
+            if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance() && Double.isFinite(bestDual)) {
+                // Close to the tolerance: also try the residual at the best iterate, which
+                // may certify it a few iterations earlier than the extrapolated point would.
+                // With tracked scores and the best iterate just found, its scores are at hand
+                // and this costs one A^T U; otherwise a streamed residual (three products).
+                double[] own = scores.tracked && bestIsNew ? scores.residualDualAtNew(pen) : null;
+                String ownSource = "rescaled-residual at iterate";
+                if (own == null) {
+                    DualPoint dp = Certifier.residualDualPoint(pb, bestX, ownSource);
+                    own = new double[] {dp.value(), dp.scale()};
                 }
-                if (PxNew < bestP) {
-                    bestP = PxNew;
-                    System.arraycopy(xNew, 0, bestX, 0, P);
-                    bestIsNew = true;
+                if (own[0] > bestDual) {
+                    bestDual = own[0];
+                    bestDualAt = bestX.clone();
+                    bestDualScale = own[1];
+                    bestUSource = ownSource;
+                    relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
                 }
             }
-            if (check) {
-                double relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
-                if (relGap <= 10 * cfg.tolerance() && relGap > cfg.tolerance() && Double.isFinite(bestDual)) {
-                    // Close to the tolerance: also try the residual at the best iterate, which
-                    // may certify it a few iterations earlier than the extrapolated point would.
-                    // With tracked scores and the best iterate just found, its scores are at hand
-                    // and this costs one A^T U; otherwise a streamed residual (three products).
-                    double[] own = scores.tracked && bestIsNew ? scores.residualDualAtNew(pen)
-                            : null;
-                    String ownSource = "rescaled-residual at iterate";
-                    if (own == null) {
-                        DualPoint dp = Certifier.residualDualPoint(pb, bestX, ownSource);
-                        own = new double[] {dp.value(), dp.scale()};
-                    }
-                    if (own[0] > bestDual) {
-                        bestDual = own[0];
-                        bestDualAt = bestX.clone();
-                        bestDualScale = own[1];
-                        bestUSource = ownSource;
-                        relGap = (bestP - bestDual) / Math.max(bestP, 1e-300);
-                    }
-                }
-                lastRelGap = relGap;
-                if (relGap <= 0.5 * gapAtLastHalving) {
-                    gapAtLastHalving = relGap;
-                    checksSinceHalving = 0;
-                } else {
-                    checksSinceHalving++;
-                }
-                stop = run.evaluate(k, bestP, bestDual, bestX);
-                if (stop != null) {
-                    break;
-                }
-            } else if (run.outOfTime()) {
-                forceCheck = true; // evaluate the next iterate, then stop at the time limit
+            lastRelGap = relGap;
+            if (relGap <= 0.5 * gapAtLastHalving) {
+                gapAtLastHalving = relGap;
+                checksSinceHalving = 0;
+            } else {
+                checksSinceHalving++;
             }
-            // Next step size: try a shorter curvature estimate after a step that needed no
-            // backtracking; theta = L_next / L enters the momentum update below (SGB 2014).
+            return run.evaluate(k, bestP, bestDual, bestX);
+        }
+
+        /**
+         * The next step size: a shorter curvature estimate after a step that needed no
+         * backtracking; returns {@code theta = L_next / L}, which enters the momentum (SGB 2014).
+         */
+        private double nextStepSize(boolean backtracked) {
             if (adaptive && (lastRelGap <= ADAPTIVE_FLOOR || checksSinceHalving >= ADAPTIVE_PATIENCE)) {
                 // polish the last digits, or get out of a crawl, with the starting constant
                 // (see ADAPTIVE_FLOOR and ADAPTIVE_PATIENCE); backtracking still guards it
@@ -238,15 +315,11 @@ public final class Fista implements Solver {
             double Lnext = adaptive && !backtracked ? L * decrease : L;
             double theta = Lnext / L;
             L = Lnext;
+            return theta;
+        }
 
-            if (k == probeAt && handOver != null && handOver.test(bestX)) {
-                stop = new SolverShell.Stop(Status.ITERATION_LIMIT, HANDED_OVER + " after " + k + " iterations");
-                if (run.last() == null || run.last().iteration() != k) {
-                    run.evaluate(k, bestP, bestDual, bestX);
-                }
-                break;
-            }
-            // Momentum, with the gradient-scheme restart: drop it when it points uphill.
+        /** Momentum, with the gradient-scheme restart: dropped when it points uphill. */
+        private void momentum(double theta) {
             double dotRestart = 0;
             for (int p = 0; p < P; p++) {
                 dotRestart += (y[p] - xNew[p]) * (xNew[p] - x[p]);
@@ -270,16 +343,6 @@ public final class Fista implements Solver {
             xNew = swap;
             scores.swap();
         }
-        if (stop == null) {
-            stop = run.iterationLimit();
-        }
-        DualPoint candidate = bestDualAt == null ? null
-                : DualPoint.residualAt(pb, bestDualAt, bestDualScale, bestDual, bestUSource);
-        String details = String.format(java.util.Locale.ROOT,
-                "L = %.6g (start %.6g%s, smallest %.6g), %d backtracks, %d restarts, %s",
-                L, Lglobal, exactL ? ", exact" : "", minL, backtracks, restarts,
-                scores.tracked ? "scores tracked in memory (N c fits one block)" : "streamed in blocks of " + stream.blockRows() + " rows");
-        return run.finish(stop, bestX, candidate, k, details);
     }
 
     /**

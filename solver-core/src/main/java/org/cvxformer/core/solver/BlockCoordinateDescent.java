@@ -148,7 +148,7 @@ public final class BlockCoordinateDescent implements Solver {
             this.B = pb.tokenBlocks();
             // the loss's bound on a one-class block; for a loss of varying curvature the tuning
             // may only raise it (SolverConfig.Tuning#softmaxBlockCurvature)
-            double curv = pb.loss().hasConstantCurvature() ? st.classCurvature()
+            double curv = constantCurvature ? st.classCurvature()
                     : Math.max(st.classCurvature(), tu.softmaxBlockCurvature());
             this.Lk = new double[n];
             for (int k = 0; k < n; k++) {

@@ -66,10 +66,13 @@ final class RowMath {
         return p * Double.longBitsToDouble((kbits + 1023) << 52);
     }
 
-    /** {@code dst[dOff + j] = exp(src[so + j] - shift)} for {@code j < len}. */
+    /**
+     * {@code dst[dOff + j] = exp(src[so + j] - shift)} for {@code j < len}: by the SIMD body once
+     * {@link Warmup} has compiled it (large problems), by the scalar one before (same bits).
+     */
     static void expShifted(double[] src, int so, int len, double shift, double[] dst, int dOff) {
         int j = 0;
-        if (Gemm.SIMD) {
+        if (Gemm.SIMD && Warmup.isWarm()) {
             j = VectorRowMath.expShifted(src, so, len, shift, dst, dOff);
         }
         for (; j < len; j++) {

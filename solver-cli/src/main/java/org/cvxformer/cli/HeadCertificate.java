@@ -11,6 +11,8 @@ import java.util.Locale;
 import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
 import org.cvxformer.core.io.AtomicFiles;
+import org.cvxformer.core.io.Npy;
+import org.cvxformer.core.io.NpyArray;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.Designs;
 import org.cvxformer.core.problem.Loss;
@@ -64,14 +66,21 @@ final class HeadCertificate implements Trainer.CheckpointHook {
     private final Trainer.Data train;
     private final Trainer.Data val;
     private final double solveSeconds;
+    private final boolean saveProblems;
     private Path dir;
     private double[] previous;
 
     HeadCertificate(ConvexStack net, Trainer.Data train, Trainer.Data val, double solveSeconds) {
+        this(net, train, val, solveSeconds, false);
+    }
+
+    /** With {@code saveProblems}, each checkpoint's head problem is also written ({@link #saveProblem}). */
+    HeadCertificate(ConvexStack net, Trainer.Data train, Trainer.Data val, double solveSeconds, boolean saveProblems) {
         this.net = net;
         this.train = train;
         this.val = val;
         this.solveSeconds = solveSeconds;
+        this.saveProblems = saveProblems;
     }
 
     /** Where rows go; rows of epochs after {@code epoch} (left by a run resumed from an earlier checkpoint) are dropped. */
@@ -133,6 +142,10 @@ final class HeadCertificate implements Trainer.CheckpointHook {
         ConvexHead head = net.head();
         int n = head.tokens(), d = head.width(), c = head.classes();
         double[] hTrain = net.headInputs(train.tokens(), train.count());
+        if (saveProblems && dir != null) {
+            saveProblem(dir.resolve("head_problems").resolve(String.format(Locale.ROOT, "epoch-%06d", epoch)), hTrain,
+                    train.count(), n, d, train.labels(), c, head.beta(), epoch);
+        }
         Problem pb = headProblem(hTrain, train.count(), n, d, train.labels(), c, head.beta());
         Design valDesign = val.count() > 0 ? Designs.of(net.headInputs(val.tokens(), val.count()), val.count(), n, d) : null;
         double[] zAdam = head.toZ(net.parameters());
@@ -155,6 +168,48 @@ final class HeadCertificate implements Trainer.CheckpointHook {
         return new Row(epoch, adam, cert, accuracy(pb.design(), zAdam, train.labels(), c),
                 accuracy(valDesign, zAdam, val.labels(), c), accuracy(pb.design(), res.z(), train.labels(), c),
                 accuracy(valDesign, res.z(), val.labels(), c), seconds, res.status().name(), res.iterations());
+    }
+
+    /**
+     * Writes one head problem so that {@code cvxformer solve --x X.npy --y y.npy --classes c --beta b}
+     * (or any other solver) can solve it: {@code X.npy} the head's inputs ({@code N x n x d} float64),
+     * {@code y.npy} the labels (int64), {@code problem.json} the loss, beta (math.md's averaged scaling)
+     * and the epoch. The folder is written whole or not at all.
+     */
+    static void saveProblem(Path folder, double[] x, int samples, int n, int d, int[] labels, int classes, double beta,
+            int epoch) {
+        try {
+            Path tmp = folder.resolveSibling(folder.getFileName() + ".partial");
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            Npy.write(tmp.resolve("X.npy"), NpyArray.ofDoubles(x, samples, n, d));
+            long[] y = new long[samples];
+            for (int i = 0; i < samples; i++) {
+                y[i] = labels[i];
+            }
+            Npy.write(tmp.resolve("y.npy"), NpyArray.ofLongs(y, samples));
+            Files.writeString(tmp.resolve("problem.json"), String.format(Locale.ROOT,
+                    "{\n  \"problem\" : \"(P) of math.md on the head's inputs\",\n  \"loss\" : \"softmax\",\n"
+                            + "  \"beta\" : %.17g,\n  \"classes\" : %d,\n  \"samples\" : %d,\n  \"tokens\" : %d,\n"
+                            + "  \"features\" : %d,\n  \"epoch\" : %d,\n  \"solve\" : \"cvxformer solve --x X.npy --y y.npy "
+                            + "--classes %d --beta %.17g\"\n}\n", beta, classes, samples, n, d, epoch, classes, beta),
+                    StandardCharsets.UTF_8);
+            deleteTree(folder);
+            Files.move(tmp, folder, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not write the head problem to " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     /**

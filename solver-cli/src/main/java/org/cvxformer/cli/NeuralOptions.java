@@ -38,6 +38,11 @@ public final class NeuralOptions {
             + "the head at checkpoints.")
     boolean noHeadCertificate;
 
+    @Option(names = "--save-head-problems", description = "convex-stack, convex-stack-kernel: also write each checkpoint's "
+            + "head problem (P) as head_problems/epoch-E/{X.npy, y.npy, problem.json}, for `cvxformer solve` or an external "
+            + "solver (about 8 N n d bytes each).")
+    boolean saveHeadProblems;
+
     @Option(names = "--warmup", description = "Linear learning-rate warm-up steps, >= 0 (default: 10 nonconvex, 0 convex-stack and convex-stack-kernel).")
     Integer warmup;
 

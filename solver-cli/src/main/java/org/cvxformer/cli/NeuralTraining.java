@@ -112,7 +112,7 @@ final class NeuralTraining {
                         + "pass --no-head-certificate to train without it");
             }
             HeadCertificate.checkMemory(tr.length, va.length, b.data.sequenceLength(), o.width, b.data.numClasses());
-            hc = new HeadCertificate(stack, train, val, o.headSolveSeconds);
+            hc = new HeadCertificate(stack, train, val, o.headSolveSeconds, o.saveHeadProblems);
         }
         return new NeuralTraining(kind, model, trainer, epochs, maxSeconds, hc);
     }

@@ -78,7 +78,7 @@ final class OptionRules {
                 "--checkpoint-every", "--no-stop-at-convergence")) {
             TRAIN.put(o, NEURAL);
         }
-        for (String o : List.of("--stack-beta", "--head-solve-seconds", "--no-head-certificate")) {
+        for (String o : List.of("--stack-beta", "--head-solve-seconds", "--no-head-certificate", "--save-head-problems")) {
             TRAIN.put(o, STACKS);
         }
         TRAIN.put("--kernel-sigma", EnumSet.of(Mode.CONVEX_STACK_KERNEL));

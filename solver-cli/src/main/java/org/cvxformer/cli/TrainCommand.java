@@ -142,6 +142,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (neural.noHeadCertificate && pr.hasMatchedOption("--head-solve-seconds")) {
             throw new IllegalArgumentException("--head-solve-seconds does not apply with --no-head-certificate: remove one");
         }
+        if (neural.noHeadCertificate && neural.saveHeadProblems) {
+            throw new IllegalArgumentException("--save-head-problems does not apply with --no-head-certificate: remove one");
+        }
         checkLimits();
         Path dir = out != null ? out : Path.of("runs", dataset.dataset + "-p" + dataset.p + "-" + model);
         if (!overwrite && Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
@@ -307,6 +310,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (!neural.noHeadCertificate) {
                 params.put("head_solve_seconds", neural.headSolveSeconds);
                 params.put("head_tolerance", HeadCertificate.TOLERANCE);
+                params.put("save_head_problems", neural.saveHeadProblems);
             }
         }
         if (model.equals("convex-stack-kernel")) {

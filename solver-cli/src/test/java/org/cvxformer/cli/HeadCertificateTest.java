@@ -120,6 +120,37 @@ class HeadCertificateTest {
     }
 
     @Test
+    void savedHeadProblemIsTheProblemTheCertificateSolves() throws Exception {
+        Path out = tmp.resolve("saved");
+        CliTest.Run r = CliTest.run("train", "--dataset", "mod-division", "--p", "5", "--model", "convex-stack", "--width", "8",
+                "--epochs", "2", "--checkpoint-every", "2", "--head-solve-seconds", "0.5", "--save-head-problems", "--out",
+                out.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        Path f = out.resolve("head_problems").resolve("epoch-000002");
+        assertTrue(Files.isRegularFile(f.resolve("problem.json")), "the checkpoint's problem folder");
+        assertTrue(!Files.exists(f.resolveSibling("epoch-000002.partial")), "no staging folder is left");
+        JsonNode meta = Reports.JSON.readTree(f.resolve("problem.json").toFile());
+        // the written problem, solved from the command line, is the checkpoint's: each one's dual
+        // bound lies below the other's primal value (weak duality, math.md section 3)
+        Path solved = tmp.resolve("solved");
+        CliTest.Run s = CliTest.run("solve", "--x", f.resolve("X.npy").toString(), "--y", f.resolve("y.npy").toString(),
+                "--classes", meta.path("classes").asText(), "--beta", Double.toString(meta.path("beta").asDouble()),
+                "--tol", "1e-8", "--max-seconds", "3", "--out", solved.toString());
+        assertTrue(s.code() == 0 || s.code() == 3, s.err()); // 3: not converged, the bound still holds
+        JsonNode c = Reports.JSON.readTree(solved.resolve("certificate.json").toFile());
+        double primal = c.path("objective").asDouble(), dual = c.path("dual_objective").asDouble();
+        double[] row = HeadCertificate.read(out.resolve(HeadCertificate.CSV)).get(0);
+        assertEquals(2, row[0]);
+        assertTrue(row[7] <= primal && dual <= row[4],
+                "row lower bound " + row[7] + " <= solved primal " + primal + "; solved dual " + dual
+                        + " <= row objective " + row[4]);
+        CliTest.Run refused = CliTest.run("train", "--dataset", "mod-division", "--p", "5", "--model", "nonconvex",
+                "--save-head-problems", "--out", tmp.resolve("z").toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("--save-head-problems"), refused.err());
+    }
+
+    @Test
     void headOptionsAreRefusedForTheNonconvexModel() {
         CliTest.Run r = CliTest.run("train", "--dataset", "mod-division", "--p", "5", "--model", "nonconvex",
                 "--kernel-sigma", "2", "--out", tmp.resolve("x").toString());

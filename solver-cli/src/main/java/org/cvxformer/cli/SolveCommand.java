@@ -36,14 +36,22 @@ public final class SolveCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @picocli.CommandLine.Option(names = "--initial", paramLabel = "Z.npy",
+            description = "Warm start: a Z of shape (c, n, d) (for example the Z.npy of an earlier solve's --out); "
+                    + "the certificate is computed as always.")
+    Path initial;
+
     @Override
     public Integer call() throws Exception {
-        output.checkWritable(problem.x, problem.y);
+        output.checkWritable(initial == null ? new Path[] {problem.x, problem.y} : new Path[] {problem.x, problem.y, initial});
         SolverConfig config = solver.config();
         Solver s = Solvers.byName(solver.solver);
         long t0 = System.nanoTime();
         Problem pb = problem.load();
         // reading and checking the input, reported beside solve_seconds so that setup cost is visible
+        if (initial != null) {
+            config = config.withInitial(initialZ(pb));
+        }
         double loadSeconds = (System.nanoTime() - t0) * 1e-9;
 
         SolverResult r = s.solve(pb, config);
@@ -56,6 +64,9 @@ public final class SolveCommand implements Callable<Integer> {
                     .param("max_iter", config.maxIterations()).param("max_seconds", Double.isInfinite(config.maxSeconds()) ? null : config.maxSeconds())
                     .param("classes", pb.classes())
                     .input("x", problem.x).input("y", problem.y);
+            if (initial != null) {
+                m.input("initial", initial);
+            }
             if (problem.groupWeights != null) {
                 m.input("group_weights", problem.groupWeights);
             }
@@ -83,6 +94,23 @@ public final class SolveCommand implements Callable<Integer> {
             return Main.NOT_CONVERGED;
         }
         return Main.OK;
+    }
+
+    /** The {@code --initial} Z, checked against the problem's shape (one line naming both otherwise). */
+    private double[] initialZ(Problem pb) throws java.io.IOException {
+        org.cvxformer.core.io.NpyArray za = org.cvxformer.core.io.Npy.read(initial);
+        int[] sz = za.shape();
+        if (sz.length != 3 || sz[0] != pb.classes() || sz[1] != pb.tokens() || sz[2] != pb.features()) {
+            throw new IllegalArgumentException("--initial " + initial + " has shape " + Inputs.shape(sz) + ": expected (c, n, d) = ("
+                    + pb.classes() + ", " + pb.tokens() + ", " + pb.features() + ")");
+        }
+        double[] z = za.toDoubleArray();
+        for (int q = 0; q < z.length; q++) {
+            if (!Double.isFinite(z[q])) {
+                throw new IllegalArgumentException("--initial " + initial + ": entry " + q + " is " + z[q] + ": expected finite numbers");
+            }
+        }
+        return z;
     }
 
     private static Map<String, Object> withLoad(Map<String, Object> m, double loadSeconds) {

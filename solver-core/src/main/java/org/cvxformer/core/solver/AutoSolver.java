@@ -26,6 +26,9 @@ import org.cvxformer.core.problem.Problem;
  * fista 1.7 s, prox-newton 6.0 s; {@code --features fastfood-cvx --p 23}: 1.4 s against 3.5 s,
  * loaded machine; the planted-softmax fixture 0.25 s against 0.37 s). The decision table is
  * pinned on small instances of each kind by {@code AutoSolverTest.decisionTable}.
+ *
+ * <p>Before all this, a problem whose tokens repeat ({@link RepeatedTokens}: a convex stack's head)
+ * is first solved merged into one token, and the full problem is then solved from that start.
  */
 public final class AutoSolver implements Solver {
     /** FISTA iterations of the sparsity probe. */
@@ -59,6 +62,37 @@ public final class AutoSolver implements Solver {
 
     @Override
     public SolverResult solve(Problem pb, SolverConfig cfg, IterationListener listener) {
+        double repeat = RepeatedTokens.difference(pb);
+        if (repeat <= RepeatedTokens.RELATIVE_DIFFERENCE) {
+            return solveMergedFirst(pb, cfg, listener, repeat);
+        }
+        return solveDirect(pb, cfg, listener);
+    }
+
+    /**
+     * The merged one-token problem to {@link RepeatedTokens#TOLERANCE_FRACTION} of the tolerance in
+     * at most {@link RepeatedTokens#TIME_FRACTION} of the time, then the full problem from
+     * {@link RepeatedTokens#spread} of its solution. History, iterations and certificate are the
+     * full problem's; the seconds include the merged solve.
+     */
+    private SolverResult solveMergedFirst(Problem pb, SolverConfig cfg, IterationListener listener, double repeat) {
+        long t0 = System.nanoTime();
+        Problem merged = RepeatedTokens.merged(pb);
+        SolverConfig mc = cfg.withTolerance(cfg.tolerance() * RepeatedTokens.TOLERANCE_FRACTION)
+                .withMaxSeconds(cfg.maxSeconds() * RepeatedTokens.TIME_FRACTION)
+                .withInitial(cfg.initial() == null ? null : RepeatedTokens.mergedStart(pb, cfg.initial()));
+        SolverResult m = solveDirect(merged, mc, IterationListener.NONE);
+        double[] start = RepeatedTokens.spread(pb, m.z());
+        double offset = (System.nanoTime() - t0) * 1e-9;
+        SolverConfig rest = cfg.withInitial(start).withMaxSeconds(Math.max(1e-3, cfg.maxSeconds() - offset));
+        SolverResult r = solveDirect(pb, rest, (rec, z) -> listener.onIteration(shift(rec, 0, offset), z));
+        String why = String.format(Locale.ROOT, "auto solved the tokens merged first (they repeat to within %.1e; %d "
+                + "iterations, %.2f s, relative gap %.1e, %s), then the full problem from that start", repeat,
+                m.iterations(), offset, m.certificate().relativeGap(), m.status());
+        return relabel(r, why, 0, offset, List.of());
+    }
+
+    private SolverResult solveDirect(Problem pb, SolverConfig cfg, IterationListener listener) {
         // One FISTA run that, after the probe iterations, hands over to bcd if the iterate is
         // sparse, and otherwise simply goes on (keeping its momentum and step size).
         int groups = pb.groupCount();

@@ -130,7 +130,7 @@ class RepeatedTokensTest {
 
     @Test
     void theMergeDoesNotApplyToDistinctTokensSparseDesignsOneTokenOrWeightedGroups() {
-        assertTrue(RepeatedTokens.difference(repeated(1e-2, 0.02)) > RepeatedTokens.RELATIVE_DIFFERENCE);
+        assertTrue(RepeatedTokens.difference(repeated(0.1, 0.02)) > RepeatedTokens.RELATIVE_DIFFERENCE);
         Problem oneToken = new Problem(Designs.of(new double[] {1, 2, 3, 4}, 2, 1, 2), Targets.ofLabels(new int[] {0, 1}, 2),
                 Loss.byName("softmax"), 0.1);
         assertEquals(Double.POSITIVE_INFINITY, RepeatedTokens.difference(oneToken));

@@ -28,7 +28,8 @@ import org.cvxformer.core.problem.Problem;
  * pinned on small instances of each kind by {@code AutoSolverTest.decisionTable}.
  *
  * <p>Before all this, a problem whose tokens repeat ({@link RepeatedTokens}: a convex stack's head)
- * is first solved merged into one token, and the full problem is then solved from that start.
+ * is first solved merged into one token (by {@link NewtonCg} when the loss allows it), and the full
+ * problem is then solved from that start.
  */
 public final class AutoSolver implements Solver {
     /** FISTA iterations of the sparsity probe. */
@@ -81,13 +82,16 @@ public final class AutoSolver implements Solver {
         SolverConfig mc = cfg.withTolerance(cfg.tolerance() * RepeatedTokens.TOLERANCE_FRACTION)
                 .withMaxSeconds(cfg.maxSeconds() * RepeatedTokens.TIME_FRACTION)
                 .withInitial(cfg.initial() == null ? null : RepeatedTokens.mergedStart(pb, cfg.initial()));
-        SolverResult m = solveDirect(merged, mc, IterationListener.NONE);
+        // the merged problem is not degenerate, only flat: Newton-CG's ground (see NewtonCg)
+        NewtonCg newton = new NewtonCg();
+        SolverResult m = newton.refusal(merged) == null ? newton.solve(merged, mc, IterationListener.NONE)
+                : solveDirect(merged, mc, IterationListener.NONE);
         double[] start = RepeatedTokens.spread(pb, m.z());
         double offset = (System.nanoTime() - t0) * 1e-9;
         SolverConfig rest = cfg.withInitial(start).withMaxSeconds(Math.max(1e-3, cfg.maxSeconds() - offset));
         SolverResult r = solveDirect(pb, rest, (rec, z) -> listener.onIteration(shift(rec, 0, offset), z));
-        String why = String.format(Locale.ROOT, "auto solved the tokens merged first (they repeat to within %.1e; %d "
-                + "iterations, %.2f s, relative gap %.1e, %s), then the full problem from that start", repeat,
+        String why = String.format(Locale.ROOT, "auto solved the tokens merged first (they repeat to within %.1e; %s, %d "
+                + "iterations, %.2f s, relative gap %.1e, %s), then the full problem from that start", repeat, m.solver(),
                 m.iterations(), offset, m.certificate().relativeGap(), m.status());
         return relabel(r, why, 0, offset, List.of());
     }

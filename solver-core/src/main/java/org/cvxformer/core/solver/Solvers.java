@@ -42,7 +42,7 @@ public final class Solvers {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("fista", "bcd", "prox-newton", "admm", "auto");
+        return List.of("fista", "bcd", "prox-newton", "newton-cg", "admm", "auto");
     }
 
     /** The solver called {@code name}. */
@@ -52,6 +52,7 @@ public final class Solvers {
             case "fista" -> new Fista();
             case "bcd" -> new BlockCoordinateDescent();
             case "prox-newton", "proxnewton", "newton" -> new ProxNewton();
+            case "newton-cg", "newtoncg" -> new NewtonCg();
             case "admm" -> new Admm();
             case "auto" -> new AutoSolver();
             default -> throw new IllegalArgumentException("solver '" + name + "' is unknown: expected one of " + names());

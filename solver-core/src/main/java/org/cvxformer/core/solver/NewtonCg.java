@@ -56,11 +56,7 @@ public final class NewtonCg implements Solver {
     /** Needs the Hessian form {@code Diag(a) - gamma a a^T}; holds 6 arrays of {@code N x c}. */
     @Override
     public String refusal(Problem pb) {
-        if (Double.isNaN(pb.loss().hessianRankOneWeight())) {
-            return name() + " needs a Hessian of the form Diag(a) - gamma a a^T, which loss '" + pb.loss().name()
-                    + "' does not provide: use --solver fista";
-        }
-        return Solvers.scoreArraysRefusal(name(), pb, 6);
+        return Solvers.hessianFormRefusal(name(), pb, 6);
     }
 
     @Override

@@ -60,11 +60,7 @@ public final class ProxNewton implements Solver {
     /** Holds its scores and residuals as {@code N x c} arrays (7 of them at most). */
     @Override
     public String refusal(Problem pb) {
-        if (Double.isNaN(pb.loss().hessianRankOneWeight())) {
-            return name() + " needs a Hessian of the form Diag(a) - gamma a a^T, which loss '" + pb.loss().name()
-                    + "' does not provide: use --solver fista";
-        }
-        return Solvers.scoreArraysRefusal(name(), pb, 7);
+        return Solvers.hessianFormRefusal(name(), pb, 7);
     }
 
     @Override

@@ -32,6 +32,19 @@ public final class Solvers {
                 pb.classes(), need / 1e9, 100 * HEAP_FRACTION, heap / 1e9);
     }
 
+    /**
+     * The refusal of a Newton-type solver that models the Hessian as {@code Diag(a) - gamma a a^T}
+     * ({@link org.cvxformer.core.problem.Loss#hessianRankOneWeight}) and holds {@code arrays}
+     * score-sized arrays, or {@code null}.
+     */
+    static String hessianFormRefusal(String solver, Problem pb, int arrays) {
+        if (Double.isNaN(pb.loss().hessianRankOneWeight())) {
+            return solver + " needs a Hessian of the form Diag(a) - gamma a a^T, which loss '" + pb.loss().name()
+                    + "' does not provide: use --solver fista";
+        }
+        return scoreArraysRefusal(solver, pb, arrays);
+    }
+
     /** Throws the solver's {@link Solver#refusal} as an {@link IllegalArgumentException}, if any. */
     static void require(Solver s, Problem pb) {
         String why = s.refusal(pb);

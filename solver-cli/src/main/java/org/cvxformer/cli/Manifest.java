@@ -27,6 +27,8 @@ final class Manifest {
         root.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         root.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         root.put("threads", Parallel.threads());
+        root.put("cpu", Hardware.cpuModel());
+        root.put("cores", Hardware.cores());
         root.put("parameters", parameters);
         root.put("inputs", inputs);
     }

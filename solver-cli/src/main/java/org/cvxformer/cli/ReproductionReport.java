@@ -59,7 +59,7 @@ final class ReproductionReport {
     record RunResult(String dataset, String model, int seed, boolean neural, int epochs, double seconds,
             double secondsPerEpoch, Integer valEpoch99, Integer trainEpoch99, double finalTrain, double finalVal,
             double bestVal, double relativeGap, long iterations, String stopReason, double[] epoch, double[] trainAcc,
-            double[] valAcc) {
+            double[] valAcc, String cpu) {
         /** Epochs from 99% train to 99% validation accuracy (the grokking delay); null unless both reached. */
         Integer delay() {
             return valEpoch99 != null && trainEpoch99 != null ? valEpoch99 - trainEpoch99 : null;
@@ -118,7 +118,53 @@ final class ReproductionReport {
                 s.path("seconds_per_epoch").asDouble(Double.NaN), neural ? val99 : null, neural ? train99 : null,
                 s.path("train_accuracy").asDouble(Double.NaN), s.path("val_accuracy").asDouble(Double.NaN), best,
                 s.path("relative_gap").asDouble(Double.NaN), s.path("iterations").asLong(0),
-                s.path("stop_reason").asText(neural ? "" : s.path("converged").asBoolean() ? "CONVERGED" : "LIMIT"), ep, tr, va);
+                s.path("stop_reason").asText(neural ? "" : s.path("converged").asBoolean() ? "CONVERGED" : "LIMIT"), ep, tr, va,
+                manifestCpu(r.dir()));
+    }
+
+    /** The CPU the run's manifest names, or null when it names none (runs made before manifests recorded it). */
+    static String manifestCpu(Path runDir) {
+        Path f = runDir.resolve("manifest.json");
+        try {
+            if (Files.isRegularFile(f)) {
+                JsonNode cpu = Reports.JSON.readTree(f.toFile()).get("cpu");
+                return cpu == null || cpu.isNull() ? null : cpu.asText();
+            }
+        } catch (IOException e) {
+            // an unreadable manifest leaves the run's CPU unknown; the report says so
+        }
+        return null;
+    }
+
+    /**
+     * The report's hardware line: the machine writing the report, and, when the runs' manifests name other CPUs
+     * or none, how many runs ran on each (a resumed experiment can span machines, and a timing is only as good as
+     * the hardware it names).
+     */
+    static String hardwareLine(String here, String hereCpu, List<RunResult> results) {
+        Map<String, Integer> byCpu = new java.util.TreeMap<>();
+        for (RunResult r : results) {
+            byCpu.merge(r.cpu() == null ? "" : r.cpu(), 1, Integer::sum);
+        }
+        if (byCpu.isEmpty() || byCpu.keySet().equals(java.util.Set.of(hereCpu))) {
+            return here;
+        }
+        StringBuilder sb = new StringBuilder("report written on ").append(here).append("; the runs' manifests name ");
+        boolean first = true;
+        for (Map.Entry<String, Integer> e : byCpu.entrySet()) {
+            if (e.getKey().isEmpty()) {
+                continue;
+            }
+            sb.append(first ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue())
+                    .append(e.getValue() == 1 ? " run)" : " runs)");
+            first = false;
+        }
+        Integer unknown = byCpu.get("");
+        if (unknown != null) {
+            sb.append(first ? "no CPU for " : "; ").append(first ? "" : "no CPU recorded for ").append(unknown)
+                    .append(unknown == 1 ? " run" : " runs").append(" (made before manifests recorded it)");
+        }
+        return sb.toString();
     }
 
     /** Mean and sample standard deviation of the finite values (NaN when there are none). */
@@ -153,7 +199,7 @@ final class ReproductionReport {
                 results.add(rr);
             }
         }
-        String hardware = hardware();
+        String hardware = hardwareLine(hardware(), Hardware.cpuModel(), results);
         StringBuilder md = new StringBuilder();
         md.append("# Reproduction of the seed paper (seeds/004): Table 1 and Figures 1-4\n\n");
         md.append(String.format(Locale.ROOT, "- **Datasets:** %s, p = %d, train fraction %.2f (split seed 0, shared by every "
@@ -571,21 +617,6 @@ final class ReproductionReport {
 
     /** CPU model, cores and threads used, from /proc/cpuinfo where there is one. */
     static String hardware() {
-        String cpu = "unknown CPU";
-        try {
-            Path info = Path.of("/proc/cpuinfo");
-            if (Files.isReadable(info)) {
-                for (String l : Files.readAllLines(info)) {
-                    if (l.startsWith("model name")) {
-                        cpu = l.substring(l.indexOf(':') + 1).strip();
-                        break;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the CPU's name is decoration; the core count below still says what ran
-        }
-        return String.format(Locale.ROOT, "%s, %d cores visible to the JVM, %d threads used, CPU only (Java %s)", cpu,
-                Runtime.getRuntime().availableProcessors(), ReproduceCommand.threads(), System.getProperty("java.version"));
+        return Hardware.describe(ReproduceCommand.threads());
     }
 }

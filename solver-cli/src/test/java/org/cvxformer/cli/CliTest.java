@@ -72,6 +72,9 @@ class CliTest {
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
         assertTrue(manifest.get("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"));
         assertEquals(64, manifest.get("inputs").get("x").get("sha256").asText().length());
+        // the machine is part of what produced a timing: its CPU's name and the cores the JVM saw
+        assertFalse(manifest.get("cpu").asText().isBlank());
+        assertEquals(Runtime.getRuntime().availableProcessors(), manifest.get("cores").asInt());
         assertTrue(Files.readString(out.resolve("history.csv")).startsWith("iteration,seconds,primal,dual,gap"));
     }
 

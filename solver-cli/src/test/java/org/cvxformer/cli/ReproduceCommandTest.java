@@ -92,7 +92,27 @@ class ReproduceCommandTest {
     private static ReproductionReport.RunResult run(String ds, String model, int seed, Integer train99, Integer val99,
             double finalVal) {
         return new ReproductionReport.RunResult(ds, model, seed, true, 100, 10, 0.1, val99, train99, 1.0, finalVal, finalVal,
-                Double.NaN, 0, "CONVERGED", new double[0], new double[0], new double[0]);
+                Double.NaN, 0, "CONVERGED", new double[0], new double[0], new double[0], "CPU A");
+    }
+
+    private static ReproductionReport.RunResult onCpu(ReproductionReport.RunResult r, String cpu) {
+        return new ReproductionReport.RunResult(r.dataset(), r.model(), r.seed(), r.neural(), r.epochs(), r.seconds(),
+                r.secondsPerEpoch(), r.valEpoch99(), r.trainEpoch99(), r.finalTrain(), r.finalVal(), r.bestVal(),
+                r.relativeGap(), r.iterations(), r.stopReason(), r.epoch(), r.trainAcc(), r.valAcc(), cpu);
+    }
+
+    @Test
+    void hardwareLineNamesEveryCpuTheRunsRanOnWhenTheyDifferFromTheReportsMachine() {
+        ReproductionReport.RunResult a = run("mod-division", "convex-stack", 0, 10, null, 0.5);
+        assertEquals("here", ReproductionReport.hardwareLine("here", "CPU A", List.of(a, a)),
+                "runs on the report's machine need no list");
+        String mixed = ReproductionReport.hardwareLine("here", "CPU A", List.of(a, onCpu(a, "CPU B"), onCpu(a, null),
+                onCpu(a, null)));
+        assertEquals("report written on here; the runs' manifests name CPU A (1 run), CPU B (1 run); no CPU recorded "
+                + "for 2 runs (made before manifests recorded it)", mixed);
+        String old = ReproductionReport.hardwareLine("here", "CPU A", List.of(onCpu(a, null)));
+        assertEquals("report written on here; the runs' manifests name no CPU for 1 run (made before manifests "
+                + "recorded it)", old);
     }
 
     @Test

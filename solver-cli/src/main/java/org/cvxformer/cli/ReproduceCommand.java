@@ -84,6 +84,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     /** The certified single blocks: our extra rows (math.md section 8), never named as the paper's. */
     static final List<String> SINGLE_BLOCKS = List.of("convex", "convex-kernel");
     static final List<String> DATASETS = List.of("mod-division", "periodicity");
+    /** The solve cap of a certified single-block row (they take a few seconds; the cap is a safety net). */
+    static final int SINGLE_BLOCK_SECONDS = 600;
 
     /** How each model is named in the report. */
     static String displayName(String model) {
@@ -134,7 +136,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<RunSpec> runs = plan.runs(dir);
         pw.printf(Locale.ROOT, "reproduce: protocol %s, p = %d, %d runs (%d seeds), budget %.0f s per neural run; "
                 + "at most %s in all%n", plan.protocol(), plan.p(), runs.size(), plan.seeds(), plan.maxSeconds(),
-                hms(runs.stream().mapToDouble(r -> r.neural() ? plan.maxSeconds() : 60).sum()));
+                hms(runs.stream().mapToDouble(r -> r.boundSeconds(plan)).sum()));
         pw.flush();
         long start = System.nanoTime();
         double spentOnRuns = 0;
@@ -147,7 +149,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             double left = 0;
             for (int j = k; j < runs.size(); j++) {
-                left += runs.get(j).finished() ? 0 : runs.get(j).neural() ? plan.maxSeconds() : 60;
+                left += runs.get(j).finished() ? 0 : runs.get(j).boundSeconds(plan);
             }
             pw.printf(Locale.ROOT, "[%d/%d] %s %s seed %d ... (elapsed %s, at most %s left)%n", k + 1, runs.size(),
                     r.dataset(), r.model(), r.seed(), hms((System.nanoTime() - start) / 1e9), hms(left));
@@ -296,6 +298,11 @@ public final class ReproduceCommand implements Callable<Integer> {
             return quick ? 20 : 100;
         }
 
+        /** The cap on each head solve of a convex stack's checkpoint: 10 s, or 1 s with --quick. */
+        int headSolveSeconds() {
+            return quick ? 1 : 10;
+        }
+
         /** Batch size of the neural runs. */
         int batch() {
             return protocol.equals("paper") ? 32 : 512;
@@ -340,12 +347,30 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * An upper bound on the run's wall clock, so that "at most ... left" is one: a neural run's
+         * budget, plus for a convex stack the head solve's cap at every checkpoint the epoch cap allows
+         * (each is outside the training clock, HeadCertificate), or a single block's solve cap. It leaves
+         * out the JVM's start and the evaluation passes, seconds beside these.
+         */
+        double boundSeconds(Plan plan) {
+            if (!neural()) {
+                return SINGLE_BLOCK_SECONDS;
+            }
+            if (model.equals("nonconvex")) {
+                return plan.maxSeconds();
+            }
+            int trainSize = (int) Math.round(examples(dataset, plan.p()) * Plan.TRAIN_FRACTION);
+            int checkpoints = plan.epochs(trainSize) / plan.checkpointEvery() + 1;
+            return plan.maxSeconds() + checkpoints * plan.headSolveSeconds();
+        }
+
         List<String> arguments(Plan plan) {
             List<String> a = new ArrayList<>(List.of("train", "--dataset", dataset, "--p", Integer.toString(plan.p()),
                     "--train-fraction", Double.toString(Plan.TRAIN_FRACTION), "--split-seed", "0", "--model", model,
                     "--out", dir.toString(), "--no-progress"));
             if (!neural()) {
-                a.addAll(List.of("--beta-ratio", "0.01", "--max-seconds", "600"));
+                a.addAll(List.of("--beta-ratio", "0.01", "--max-seconds", Integer.toString(SINGLE_BLOCK_SECONDS)));
                 return a;
             }
             int trainSize = (int) Math.round(examples(dataset, plan.p()) * Plan.TRAIN_FRACTION);
@@ -362,10 +387,8 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             if (convex) {
                 a.addAll(List.of("--stack-beta", "1e-4"));
-                if (plan.quick()) {
-                    // the head's certified solve at each checkpoint (HeadCertificate): a short cap for a quick look
-                    a.addAll(List.of("--head-solve-seconds", "1"));
-                }
+                // the head's certified solve at each checkpoint (HeadCertificate): a short cap for a quick look
+                a.addAll(List.of("--head-solve-seconds", Integer.toString(plan.headSolveSeconds())));
             }
             return a;
         }

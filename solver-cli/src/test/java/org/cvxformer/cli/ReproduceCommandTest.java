@@ -102,6 +102,20 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void timeLeftBoundCountsTheHeadSolvesOfEveryCheckpointAndTheSingleBlocksCap(@TempDir Path tmp) {
+        ReproduceCommand.Plan plan = ReproduceCommand.Plan.create("grokking", false, 1, 97, 360.0, null, true);
+        for (ReproduceCommand.RunSpec r : plan.runs(tmp)) {
+            double expected = switch (r.model()) {
+                // 18,750 iterations of 10 steps per epoch: 1875 epochs, 19 checkpoints of up to 10 s each
+                case "convex-stack", "convex-stack-kernel" -> 360.0 + 19 * 10;
+                case "nonconvex" -> 360.0;
+                default -> ReproduceCommand.SINGLE_BLOCK_SECONDS;
+            };
+            assertEquals(expected, r.boundSeconds(plan), r.dataset() + " " + r.model());
+        }
+    }
+
+    @Test
     void hardwareLineNamesEveryCpuTheRunsRanOnWhenTheyDifferFromTheReportsMachine() {
         ReproductionReport.RunResult a = run("mod-division", "convex-stack", 0, 10, null, 0.5);
         assertEquals("here", ReproductionReport.hardwareLine("here", "CPU A", List.of(a, a)),

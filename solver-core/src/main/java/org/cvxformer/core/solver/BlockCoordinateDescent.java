@@ -117,10 +117,7 @@ public final class BlockCoordinateDescent implements Solver {
         final boolean[] mark;
         final DualExtrapolation extrap;
         int epochs;
-        double[] bestU;
-        double[] bestG;
-        double bestD = Double.NEGATIVE_INFINITY;
-        String bestSource;
+        final BestDualPoint best;
         double[] extrapU; // unscaled residual at the last extrapolated scores, for the outer loop
 
         Run(Problem pb, SolverConfig cfg, IterationListener listener) {
@@ -128,6 +125,7 @@ public final class BlockCoordinateDescent implements Solver {
             this.cfg = cfg;
             this.tu = cfg.tuning();
             this.listener = listener;
+            this.best = new BestDualPoint(pb);
             // the shared shell: clock, limits, history, stall detection (per outer iteration), status rule, certificate
             this.shell = new SolverShell(name(), pb, cfg, listener, OUTER_STALL);
             this.A = pb.design();
@@ -192,15 +190,15 @@ public final class BlockCoordinateDescent implements Solver {
                 double F = st.gradient(st.St, pb, U);
                 A.transposeMultiply(U, c, G);
                 double Pz = F + pen.value(z);
-                offer(U, G, pen.dualNorm(G), "rescaled-residual");
+                best.offer(U, G, pen.dualNorm(G), "rescaled-residual");
                 if (extrapU != null) {
                     double[] Ge = new double[P];
                     A.transposeMultiply(extrapU, c, Ge);
-                    offer(extrapU, Ge, pen.dualNorm(Ge), "rescaled-residual at extrapolated scores");
+                    best.offer(extrapU, Ge, pen.dualNorm(Ge), "rescaled-residual at extrapolated scores");
                     extrapU = null;
                 }
-                double gap = Pz - bestD;
-                stop = shell.evaluate(epochs, Pz, bestD, z);
+                double gap = Pz - best.value();
+                stop = shell.evaluate(epochs, Pz, best.value(), z);
                 if (stop == null && epochs >= cfg.maxIterations()) {
                     stop = new SolverShell.Stop(Status.ITERATION_LIMIT, "reached the iteration limit " + cfg.maxIterations()
                             + " (epochs)");
@@ -216,39 +214,18 @@ public final class BlockCoordinateDescent implements Solver {
                 inner(ws, tu.innerTolerance() * gap);
                 wsSize = Math.min(groups, 2 * Math.max(wsSize, ws.length));
             }
-            DualPoint candidate = bestU == null ? null : new DualPoint(bestU, bestD, bestSource);
-            return shell.finish(stop, z, candidate, epochs, String.format(Locale.ROOT,
+            return shell.finish(stop, z, best.candidate(), epochs, String.format(Locale.ROOT,
                     "%d outer iterations, %d epochs, %d/%d groups screened (%d given at start), %d backtracks",
                     outer, epochs, screenedCount, groups, screenedAtStart, backtracks));
         }
 
-        /** Keeps {@code t U} as the best dual point if it beats it ({@code G = A^T U}, {@code gn} its dual norm). */
-        void offer(double[] U, double[] G, double gn, String source) {
-            double t = pen.rescalingOfDualNorm(gn);
-            double[] Ut = new double[U.length];
-            for (int p = 0; p < U.length; p++) {
-                Ut[p] = t * U[p];
-            }
-            double D = loss.dual(Ut, pb.targets());
-            if (D > bestD) {
-                bestD = D;
-                bestU = Ut;
-                double[] Gt = new double[G.length];
-                for (int p = 0; p < G.length; p++) {
-                    Gt[p] = t * G[p];
-                }
-                bestG = Gt;
-                bestSource = source;
-            }
-        }
-
         /** GAP safe screening with the best dual point; returns the number of newly screened groups. */
         int screen(double gap) {
-            if (bestG == null) {
+            if (best.scaledGradient() == null) {
                 return 0;
             }
             boolean[] before = screened.clone();
-            int count = GapSafeScreening.screen(pb, gap, bestG, screened);
+            int count = GapSafeScreening.screen(pb, gap, best.scaledGradient(), screened);
             for (int g = 0; g < groups; g++) {
                 if (screened[g] && !before[g]) {
                     setGroup(g, null);

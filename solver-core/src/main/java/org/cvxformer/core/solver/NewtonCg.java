@@ -81,12 +81,12 @@ public final class NewtonCg implements Solver {
         double Fz;
         /** The proximal step's local curvature estimate ({@link #proxStep}); NaN before the first. */
         double L = Double.NaN;
-        double bestD = Double.NEGATIVE_INFINITY;
-        double[] bestU;
+        final BestDualPoint best;
         int products;
 
         Run(Problem pb, SolverConfig cfg, SolverShell shell) {
             this.pb = pb;
+            this.best = new BestDualPoint(pb);
             this.cfg = cfg;
             this.shell = shell;
             this.loss = pb.loss();
@@ -118,7 +118,7 @@ public final class NewtonCg implements Solver {
             double g0 = Double.NaN;
             while (true) {
                 double Pz = gradientAt();
-                stop = shell.evaluate(it, Pz, bestD, z);
+                stop = shell.evaluate(it, Pz, best.value(), z);
                 if (stop == null && it >= cfg.maxIterations()) {
                     stop = new SolverShell.Stop(Status.ITERATION_LIMIT, "reached the iteration limit " + cfg.maxIterations()
                             + " (Newton steps)");
@@ -145,11 +145,11 @@ public final class NewtonCg implements Solver {
                 double[] dir = conjugateGradient(Math.min(0.5, Math.sqrt(gn / g0)) * gn, mu);
                 if (!lineSearch(dir, Pz)) {
                     stop = new SolverShell.Stop(Status.APPROXIMATE, "line search found no decrease at relative gap "
-                            + fmt((Pz - bestD) / Math.max(Pz, 1e-300)) + " (floating-point limit)");
+                            + fmt((Pz - best.value()) / Math.max(Pz, 1e-300)) + " (floating-point limit)");
                     break;
                 }
             }
-            DualPoint cand = bestU == null ? null : new DualPoint(bestU, bestD, "rescaled-residual");
+            DualPoint cand = best.candidate();
             int act = 0;
             for (boolean b : active) {
                 act += b ? 1 : 0;
@@ -163,16 +163,7 @@ public final class NewtonCg implements Solver {
             Fz = loss.valueAndGradient(S, pb.targets(), U);
             A.transposeMultiply(U, c, G);
             double Pz = Fz + pen.value(z);
-            double t = pen.rescalingOfDualNorm(pen.dualNorm(G));
-            double[] Us = new double[U.length];
-            for (int q = 0; q < Us.length; q++) {
-                Us[q] = t * U[q];
-            }
-            double Dv = loss.dual(Us, pb.targets());
-            if (Dv > bestD) {
-                bestD = Dv;
-                bestU = Us;
-            }
+            best.offer(U, G, pen.dualNorm(G), "rescaled-residual");
             return Pz;
         }
 

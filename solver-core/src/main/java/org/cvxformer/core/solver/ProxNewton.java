@@ -105,8 +105,7 @@ public final class ProxNewton implements Solver {
         double[] H = B.cheapWeightedGram() ? new double[d * d] : null;
         double[] wts = new double[N];
 
-        double bestD = Double.NEGATIVE_INFINITY;
-        double[] bestU = null;
+        BestDualPoint best = new BestDualPoint(pb);
         SolverShell.Stop stop;
         int it = 0;
         int innerTotal = 0;
@@ -116,21 +115,10 @@ public final class ProxNewton implements Solver {
             A.transposeMultiply(U, c, G);
             double Pz = F + pen.value(z);
             double gn = pen.dualNorm(G);
-            double tsc = pen.rescalingOfDualNorm(gn);
-            double[] Us = new double[N * c];
-            for (int q = 0; q < Us.length; q++) {
-                Us[q] = tsc * U[q];
-            }
-            double Dv = loss.dual(Us, pb.targets());
-            double[] Gs = null;
-            if (Dv > bestD) {
-                bestD = Dv;
-                bestU = Us;
-                Gs = G; // scaled below for screening
-            }
-            double gap = Pz - bestD;
+            boolean improved = best.offer(U, G, gn, "rescaled-residual");
+            double gap = Pz - best.value();
             double rel = gap / Math.max(Pz, 1e-300);
-            stop = run.evaluate(it, Pz, bestD, z);
+            stop = run.evaluate(it, Pz, best.value(), z);
             if (stop == null && it >= cfg.maxIterations()) {
                 stop = new SolverShell.Stop(Status.ITERATION_LIMIT, "reached the iteration limit " + cfg.maxIterations()
                         + " (Newton steps)");
@@ -140,12 +128,8 @@ public final class ProxNewton implements Solver {
             }
             it++;
             // GAP safe screening with the current residual when it is the best dual point
-            if (tu.screening() && Gs != null) {
-                double[] Gsc = new double[P];
-                for (int q = 0; q < P; q++) {
-                    Gsc[q] = tsc * Gs[q];
-                }
-                screenedCount += GapSafeScreening.screen(pb, gap, Gsc, screened);
+            if (tu.screening() && improved) {
+                screenedCount += GapSafeScreening.screen(pb, gap, best.scaledGradient(), screened);
             }
             // class-major residuals and Hessian diagonal at the current point
             for (int i = 0; i < N; i++) {
@@ -264,7 +248,7 @@ public final class ProxNewton implements Solver {
                 System.arraycopy(St, 0, S, 0, S.length);
             }
         }
-        DualPoint cand = bestU == null ? null : new DualPoint(bestU, bestD, "rescaled-residual");
+        DualPoint cand = best.candidate();
         return run.finish(stop, z, cand, it, String.format(Locale.ROOT, "%d Newton steps, %d inner epochs, %d/%d groups "
                 + "screened", it, innerTotal, screenedCount, groups));
     }

@@ -264,6 +264,22 @@ final class HeadCertificate implements Trainer.CheckpointHook {
         }
     }
 
+    /** The name of the reference line at the solve's tolerance (drawn dashed and grey). */
+    static final String TOLERANCE_LINE = String.format(java.util.Locale.ROOT, "tolerance %.0e", TOLERANCE);
+
+    /** A flat line at {@link #TOLERANCE} over the epochs of {@code lines}, for the gap figures. */
+    static Plots.Line toleranceLine(List<Plots.Line> lines) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Plots.Line l : lines) {
+            for (double x : l.x()) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        return new Plots.Line(TOLERANCE_LINE, new double[] {lo, hi}, new double[] {TOLERANCE, TOLERANCE}, true);
+    }
+
     /** {@code head_gap.png} and {@code head_accuracy.png} from {@code dir/head_certificate.csv}, if it has rows. */
     static void plots(Path dir, String title) throws IOException {
         List<double[]> rows = read(dir.resolve(CSV));
@@ -282,9 +298,12 @@ final class HeadCertificate implements Trainer.CheckpointHook {
             col[3][q] = r[10];
             col[4][q] = r[11];
         }
-        Plots.lines(dir.resolve("head_gap.png"), title + ": certified relative gap of the Adam head (layers below fixed)",
-                Plots.Axes.of("epoch", "relative gap (P - D) / P", false, true),
-                List.of(new Plots.Line("Adam head", ep, col[0])));
+        double[] solved = rows.stream().mapToDouble(r -> r[6]).toArray();
+        List<Plots.Line> gaps = new java.util.ArrayList<>(List.of(new Plots.Line("Adam head", ep, col[0]),
+                new Plots.Line("solved head", ep, solved)));
+        gaps.add(toleranceLine(gaps));
+        Plots.lines(dir.resolve("head_gap.png"), title + ": certified relative gap of the head (layers below fixed)",
+                Plots.Axes.of("epoch", "relative gap (P - D) / P", false, true), gaps);
         Plots.lines(dir.resolve("head_accuracy.png"), title + ": Adam head vs certified head (problem (P) on the same features)",
                 Plots.Axes.accuracy("epoch", false),
                 List.of(new Plots.Line("Adam head, train", ep, col[1]), new Plots.Line("Adam head, validation", ep, col[2]),

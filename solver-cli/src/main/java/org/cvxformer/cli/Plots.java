@@ -55,8 +55,18 @@ final class Plots {
     }
 
     /** One named line. */
-    record Line(String name, double[] x, double[] y) {
+    /**
+     * A named line; a {@code reference} line (a tolerance, a bound) is drawn dashed and grey,
+     * outside the colour cycle of the data.
+     */
+    record Line(String name, double[] x, double[] y, boolean reference) {
+        Line(String name, double[] x, double[] y) {
+            this(name, x, y, false);
+        }
     }
+
+    /** Legends with more entries than this go outside the plot, to the right, so that they hide no line. */
+    static final int LEGEND_INSIDE_MAX = 4;
 
     /**
      * Axis titles, scales and an optional fixed y range ({@code null} bounds are automatic).
@@ -104,7 +114,7 @@ final class Plots {
             }
         }
         // a log axis over less than a decade has only its two end ticks: draw it linear instead
-        style(chart, axes, hi >= 10 * lo);
+        style(chart, axes, hi >= 10 * lo, hi >= DECADES_ONLY_FROM * lo);
         // Lines that share a name are one entry (seeds of one model): one colour, one legend entry,
         // drawn thin.
         List<String> names = new ArrayList<>();
@@ -113,13 +123,24 @@ final class Plots {
                 names.add(l.name());
             }
         }
-        boolean scale = names.size() > MAX_LEGEND;
+        long references = drawable.stream().filter(Line::reference).map(Line::name).distinct().count();
+        boolean scale = names.size() - references > MAX_LEGEND;
+        if (names.size() > LEGEND_INSIDE_MAX && !scale) {
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        }
         List<String> named = new ArrayList<>();
         for (int q = 0; q < drawable.size(); q++) {
             Line l = drawable.get(q);
             XYSeries s = chart.addSeries(uniqueName(chart, l.name()), l.x(), l.y());
             s.setMarker(l.x().length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
             s.setLineStyle(SeriesLines.SOLID);
+            if (l.reference()) {
+                s.setLineStyle(SeriesLines.DASH_DASH);
+                s.setLineColor(Color.GRAY);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setShowInLegend(true);
+                continue;
+            }
             if (scale) {
                 Color colour = sequential(q / (double) (drawable.size() - 1));
                 s.setLineColor(colour);
@@ -149,7 +170,14 @@ final class Plots {
         return chart;
     }
 
-    private static void style(XYChart chart, Axes axes, boolean spansADecade) {
+    /**
+     * A log y axis whose data span at least this ratio (three decades) is ticked at the powers of
+     * ten only: with the 2..9 ticks of every decade too, a gap figure over seven decades printed
+     * its labels on top of each other.
+     */
+    static final double DECADES_ONLY_FROM = 1e3;
+
+    private static void style(XYChart chart, Axes axes, boolean spansADecade, boolean spansDecades) {
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
@@ -158,9 +186,9 @@ final class Plots {
         st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         st.setXAxisLogarithmic(axes.logX());
         st.setYAxisLogarithmic(axes.logY() && spansADecade);
-        // decades only leaves a range inside one decade with a single tick
+        // decades only leaves a range inside one decade with a single tick; over many decades the 2..9 ticks collide
         st.setXAxisLogarithmicDecadeOnly(false);
-        st.setYAxisLogarithmicDecadeOnly(false);
+        st.setYAxisLogarithmicDecadeOnly(spansDecades);
         if (axes.yMin() != null) {
             st.setYAxisMin(axes.yMin());
         }
@@ -188,7 +216,7 @@ final class Plots {
             ys[m] = y;
             m++;
         }
-        return m == 0 ? null : new Line(l.name(), java.util.Arrays.copyOf(xs, m), java.util.Arrays.copyOf(ys, m));
+        return m == 0 ? null : new Line(l.name(), java.util.Arrays.copyOf(xs, m), java.util.Arrays.copyOf(ys, m), l.reference());
     }
 
     private static String uniqueName(XYChart chart, String name) {

@@ -149,7 +149,13 @@ final class ReproductionReport {
         if (byCpu.isEmpty() || byCpu.keySet().equals(java.util.Set.of(hereCpu))) {
             return here;
         }
-        StringBuilder sb = new StringBuilder("report written on ").append(here).append("; the runs' manifests name ");
+        StringBuilder sb = new StringBuilder("report written on ").append(here);
+        if (byCpu.keySet().equals(java.util.Set.of(""))) {
+            int k = byCpu.get("");
+            return sb.append("; the runs' manifests do not name their CPU (").append(k).append(k == 1 ? " run" : " runs")
+                    .append(", made before manifests recorded it)").toString();
+        }
+        sb.append("; the runs' manifests name ");
         boolean first = true;
         for (Map.Entry<String, Integer> e : byCpu.entrySet()) {
             if (e.getKey().isEmpty()) {
@@ -161,7 +167,7 @@ final class ReproductionReport {
         }
         Integer unknown = byCpu.get("");
         if (unknown != null) {
-            sb.append(first ? "no CPU for " : "; ").append(first ? "" : "no CPU recorded for ").append(unknown)
+            sb.append("; no CPU recorded for ").append(unknown)
                     .append(unknown == 1 ? " run" : " runs").append(" (made before manifests recorded it)");
         }
         return sb.toString();
@@ -425,7 +431,8 @@ final class ReproductionReport {
                         continue;
                     }
                     double[] ep = rows.stream().mapToDouble(v -> v[0]).toArray();
-                    gaps.add(new Plots.Line(shortName(m), ep, rows.stream().mapToDouble(v -> v[3]).toArray()));
+                    gaps.add(new Plots.Line(shortName(m) + ": Adam head", ep, rows.stream().mapToDouble(v -> v[3]).toArray()));
+                    gaps.add(new Plots.Line(shortName(m) + ": solved head", ep, rows.stream().mapToDouble(v -> v[6]).toArray()));
                     accs.add(new Plots.Line(shortName(m) + ": Adam head, validation", ep, rows.stream().mapToDouble(v -> v[9]).toArray()));
                     accs.add(new Plots.Line(shortName(m) + ": certified head, validation", ep,
                             rows.stream().mapToDouble(v -> v[11]).toArray()));
@@ -466,7 +473,8 @@ final class ReproductionReport {
                 continue;
             }
             String gf = "head_gap_" + ds + ".png";
-            Plots.lines(dir.resolve(gf), String.format(Locale.ROOT, "%s p=%d: certified relative gap of the Adam head, "
+            gaps.add(HeadCertificate.toleranceLine(gaps));
+            Plots.lines(dir.resolve(gf), String.format(Locale.ROOT, "%s p=%d: certified relative gap of the head, "
                     + "layers below fixed (seeds as thin lines)", ds, plan.p()),
                     Plots.Axes.of("epoch", "relative gap (P - D) / P", false, true), gaps);
             String af = "head_accuracy_" + ds + ".png";
@@ -484,7 +492,7 @@ final class ReproductionReport {
                 + "docs/head-certificate.md). Its certified relative gap bounds how far its head objective is from the "
                 + "convex optimum on those features; the certified head is (P) solved with the auto solver to a relative "
                 + "gap of 1e-6 or until its time cap (then the gap it reached is reported). The gap says nothing about the "
-                + "layers below.\n\n");
+                + "layers below. The gap figures show both, on a log axis, with the solve's tolerance as a dashed line.\n\n");
         md.append("| dataset | model | seed | last checkpoint (epoch) | Adam head rel. gap | certified head rel. gap | "
                 + "Adam head objective | certified objective | Adam head train / val acc | certified head train / val acc | "
                 + "solves reaching 1e-6 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -1,5 +1,6 @@
 package org.cvxformer.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,15 @@ class PlotsTest {
                 List.of(new Plots.Line("loss", new double[] {1, 2, 3}, new double[] {4.5, 4.4, 4.3})), 600, 400);
         assertFalse(c.getStyler().isYAxisLogarithmicDecadeOnly());
         assertFalse(c.getStyler().isXAxisLogarithmicDecadeOnly());
+    }
+
+    @Test
+    void logAxisOverSevenDecadesIsTickedAtPowersOfTenOnly() {
+        // the head-gap figure (0.8 down to 4e-7) printed the 2..9 ticks of every decade on top of each other
+        XYChart c = Plots.chart("t", Plots.Axes.of("epoch", "gap", false, true),
+                List.of(new Plots.Line("gap", new double[] {1, 2, 3}, new double[] {0.8, 1e-3, 4e-7})), 600, 400);
+        assertTrue(c.getStyler().isYAxisLogarithmic());
+        assertTrue(c.getStyler().isYAxisLogarithmicDecadeOnly());
     }
 
     @Test
@@ -81,6 +91,41 @@ class PlotsTest {
         assertEquals(10, c.getSeriesCollection().size());
         assertEquals(2, c.getSeriesCollection().stream().filter(XYSeries::isShowInLegend).count());
         assertEquals(2, c.getSeriesCollection().stream().map(XYSeries::getLineColor).distinct().count());
+    }
+
+    @Test
+    void legendOfMoreThanFourEntriesGoesOutsideSoItHidesNoLineAtTheTop() {
+        // the head-accuracy figure's legend (8 entries, top right) sat on the train lines at 1.0
+        List<Plots.Line> few = new ArrayList<>();
+        List<Plots.Line> many = new ArrayList<>();
+        for (int q = 0; q < 8; q++) {
+            Plots.Line l = new Plots.Line("m" + q, new double[] {1, 2}, new double[] {0.9, 1.0});
+            many.add(l);
+            if (q < Plots.LEGEND_INSIDE_MAX) {
+                few.add(l);
+            }
+        }
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.InsideNE,
+                Plots.chart("t", Plots.Axes.accuracy("epoch", false), few, 600, 400).getStyler().getLegendPosition());
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE,
+                Plots.chart("t", Plots.Axes.accuracy("epoch", false), many, 600, 400).getStyler().getLegendPosition());
+    }
+
+    @Test
+    void referenceLineIsDashedGreyInTheLegendAndOutsideTheColourCycle() {
+        List<Plots.Line> lines = new ArrayList<>();
+        lines.add(new Plots.Line("gap", new double[] {1, 2, 3}, new double[] {0.5, 1e-3, 1e-7}));
+        lines.add(HeadCertificate.toleranceLine(lines));
+        XYChart c = Plots.chart("t", Plots.Axes.of("epoch", "gap", false, true), lines, 600, 400);
+        XYSeries ref = c.getSeriesCollection().stream().filter(x -> x.getName().equals(HeadCertificate.TOLERANCE_LINE))
+                .findFirst().orElseThrow();
+        XYSeries gap = c.getSeriesCollection().stream().filter(x -> x.getName().equals("gap")).findFirst().orElseThrow();
+        assertEquals(java.awt.Color.GRAY, ref.getLineColor());
+        assertEquals(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH, ref.getLineStyle());
+        assertTrue(ref.isShowInLegend());
+        assertArrayEquals(new double[] {1, 3}, ref.getXData());
+        assertArrayEquals(new double[] {HeadCertificate.TOLERANCE, HeadCertificate.TOLERANCE}, ref.getYData());
+        assertFalse(java.awt.Color.GRAY.equals(gap.getLineColor()));
     }
 
     @Test

@@ -125,8 +125,8 @@ class ReproduceCommandTest {
         assertEquals("report written on here; the runs' manifests name CPU A (1 run), CPU B (1 run); no CPU recorded "
                 + "for 2 runs (made before manifests recorded it)", mixed);
         String old = ReproductionReport.hardwareLine("here", "CPU A", List.of(onCpu(a, null)));
-        assertEquals("report written on here; the runs' manifests name no CPU for 1 run (made before manifests "
-                + "recorded it)", old);
+        assertEquals("report written on here; the runs' manifests do not name their CPU (1 run, made before "
+                + "manifests recorded it)", old);
     }
 
     @Test

@@ -17,7 +17,8 @@ It prints (and writes to OUT/report.md, raw rows to OUT/rows.csv):
 3. the solvers table (seconds to 1e-6 per solver, and each one's ratio to the fastest);
 4. peak memory per instance.
 
-Never part of the build or the tests. Needs /usr/bin/python3 with numpy (Debian's python3-numpy).
+Never part of the build or the tests. Needs numpy in the interpreter that runs it (Debian's python3-numpy for
+/usr/bin/python3); the reference and machine_peak.py run under that same interpreter.
 
     scripts/solver_ratio.py OUT_DIR [--runs 3] [--only NAME ...] [--launcher ./cvxformer]
 """
@@ -97,7 +98,7 @@ def peak_mb(time_file):
 
 
 def machine_peak():
-    r = subprocess.run(["/usr/bin/python3", f"{HERE}/machine_peak.py"], capture_output=True, text=True, check=True)
+    r = subprocess.run([sys.executable, f"{HERE}/machine_peak.py"], capture_output=True, text=True, check=True)
     dgemm = float(re.search(r"dgemm [^:]*: ([\d.]+) GFLOP/s", r.stdout).group(1))
     copy = float(re.search(r"copy [^:]*: ([\d.]+) GB/s", r.stdout).group(1))
     return dgemm, copy, r.stdout.strip()
@@ -146,7 +147,7 @@ def main():
             base = ["--x", x, "--y", y, "--classes", str(c), "--beta-ratio", str(ratio), "--tol", str(a.tol)]
             np_times, np_gaps = [], []
             for _ in range(runs):
-                t, r = timed(["/usr/bin/python3", f"{HERE}/numpy_reference.py", *base, "--max-seconds",
+                t, r = timed([sys.executable, f"{HERE}/numpy_reference.py", *base, "--max-seconds",
                               str(a.max_seconds), "--json"])
                 j = json.loads(r.stdout)
                 np_times.append(t)

@@ -6,7 +6,7 @@ seed, N, d, c and beta) it times, whole process, to a certified relative duality
 
 * `scripts/numpy_reference.py` (dense NumPy FISTA, adaptive step and restart), `--runs` times;
 * `cvxformer solve --solver auto`, `--runs` times, under `/usr/bin/time -v` (peak resident memory);
-* each named solver once (fista, bcd, prox-newton, admm), to see how far each is from the fastest.
+* each named solver once (fista, bcd, prox-newton, newton-cg, admm), to see how far each is from the fastest.
 
 It prints (and writes to OUT/report.md, raw rows to OUT/rows.csv):
 
@@ -36,7 +36,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SOLVERS = ["fista", "bcd", "prox-newton", "admm"]
+SOLVERS = ["fista", "bcd", "prox-newton", "newton-cg", "admm"]
 
 
 def dense_instance(path, seed, N, n, d, c):

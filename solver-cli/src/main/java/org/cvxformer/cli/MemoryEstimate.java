@@ -244,9 +244,9 @@ final class MemoryEstimate {
      * </pre>
      *
      * plus {@code 8 * (PARAMETER_COPIES * c * nd + SQUARE_COPIES * min(min(nd, N)^2, MAX_SQUARE_ENTRIES))}.
-     * Solvers that hold whole {@code N x c} arrays (bcd, prox-newton, admm) check their own need
-     * and refuse with one line when it does not fit ({@code Solver.refusal}); {@code auto}
-     * then keeps FISTA.
+     * Solvers that hold whole {@code N x c} arrays (bcd, prox-newton, newton-cg, admm) check their
+     * own need and refuse with one line when it does not fit ({@code Solver.refusal}); {@code auto}
+     * runs newton-cg only when it fits, and FISTA (this estimate) otherwise.
      */
     static MemoryEstimate solver(long N, long nd, long c) {
         return solver(N, nd, c, null);

@@ -1,13 +1,24 @@
 package org.cvxformer.cli;
 
+import java.util.Iterator;
 import org.cvxformer.core.linalg.Parallel;
 import org.cvxformer.core.solver.SolverConfig;
+import org.cvxformer.core.solver.Solvers;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a solver. */
 public final class SolverOptions {
-    @Option(names = "--solver", defaultValue = "auto", paramLabel = "NAME",
-            description = "Solver: auto, fista, bcd, prox-newton or admm (default: ${DEFAULT-VALUE}; auto says which it picked).")
+    /** The solver names, read from {@link Solvers#names()} so that the help cannot drift from the registry. */
+    static final class SolverNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Solvers.names().iterator();
+        }
+    }
+
+    // the help listed five names while the registry held six (newton-cg was missing): the list is now the registry's
+    @Option(names = "--solver", defaultValue = "auto", paramLabel = "NAME", completionCandidates = SolverNames.class,
+            description = "Solver: one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; auto says which it picked).")
     String solver;
 
     @Option(names = "--tol", defaultValue = "1e-6", paramLabel = "T",

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.cvxformer.core.io.Npy;
 import org.cvxformer.core.io.NpyArray;
+import org.cvxformer.core.solver.Solvers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +156,18 @@ class CliTest {
             assertEquals(0, h.code(), cmd);
             assertTrue(h.out().contains("Usage"), cmd);
             assertEquals(0, run(cmd, "--version").code(), cmd);
+        }
+    }
+
+    /** The --solver help named five solvers while the registry held six (newton-cg was missing). */
+    @Test
+    void solverHelpNamesEverySolverOfTheRegistry() {
+        for (String cmd : List.of("solve", "train", "path")) {
+            Run h = run(cmd, "--help");
+            assertEquals(0, h.code(), cmd);
+            String folded = h.out().replaceAll("\\s+", " ");
+            String list = "Solver: one of " + String.join(", ", Solvers.names()) + " (default: auto";
+            assertTrue(folded.contains(list), cmd + " --help lacks '" + list + "': " + folded);
         }
     }
 

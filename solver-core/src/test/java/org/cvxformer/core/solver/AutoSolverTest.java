@@ -20,12 +20,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AutoSolverTest {
     private static final SolverConfig TIGHT = SolverConfig.defaults().withTolerance(1e-10);
 
+    /** auto without its Newton-CG rule: the first-order rule it falls back to. */
+    private static final AutoSolver FIRST_ORDER = new AutoSolver(AutoSolver.PROBE_ITERATIONS, AutoSolver.SPARSE_FRACTION, false);
+
     @Test
     void keepingFistaIsTheSameRunAsPlainFista() {
         // small beta: most groups active after the probe, so auto keeps FISTA, and it must not
         // restart it (the old probe-then-restart lost the momentum and the adaptive step)
         Problem pb = RandomProblems.problem(41, 200, 3, 8, 4, "squared", 0.02, 0.5);
-        SolverResult auto = new AutoSolver().solve(pb, TIGHT);
+        SolverResult auto = FIRST_ORDER.solve(pb, TIGHT);
         SolverResult fista = new Fista().solve(pb, TIGHT);
         assertTrue(auto.message().startsWith("auto kept fista"), auto.message());
         assertEquals(fista.iterations(), auto.iterations());
@@ -37,7 +40,7 @@ class AutoSolverTest {
     void aSparseIterateIsHandedOverToBcdWhichCertifiesTheSameOptimum() {
         // a short probe and a generous sparsity bar, so that the hand-over is exercised
         Problem pb = RandomProblems.problem(43, 300, 40, 3, 3, "softmax", 0.5, 0.8);
-        SolverResult auto = new AutoSolver(3, 0.5).solve(pb, TIGHT.withTolerance(1e-12));
+        SolverResult auto = new AutoSolver(3, 0.5, false).solve(pb, TIGHT.withTolerance(1e-12));
         SolverResult fista = new Fista().solve(pb, TIGHT.withTolerance(1e-12));
         assertTrue(auto.message().startsWith("auto picked bcd after a FISTA probe"), auto.message());
         assertSame(Status.OPTIMAL, auto.status(), auto.message());
@@ -116,17 +119,37 @@ class AutoSolverTest {
     }
 
     /**
-     * auto's decision on each kind of instance: bcd only for a sparse optimum, FISTA everywhere
-     * else (where it was measured fastest: see the AutoSolver comment); never prox-newton.
+     * auto's decision on each kind of instance: newton-cg wherever it is accepted (measured
+     * fastest or even on every issue-13 instance: see the AutoSolver comment), and it certifies
+     * the same optimum as FISTA.
+     */
+    @ParameterizedTest
+    @CsvSource({"onehot-sparse-optimum, sparse", "onehot-dense-optimum, sparse", "dense-features, dense",
+        "token-tables, token-tables", "rff-pair, dense"})
+    void decisionTable(String kind, String layout) {
+        Problem pb = instance(kind);
+        assertEquals(layout, pb.design().layout(), kind);
+        SolverConfig cfg = SolverConfig.defaults().withTolerance(1e-10);
+        SolverResult r = new AutoSolver().solve(pb, cfg);
+        assertTrue(r.message().startsWith("auto picked newton-cg ("), kind + ": " + r.message());
+        assertSame(Status.OPTIMAL, r.status(), kind + ": " + r.message());
+        double ref = new Fista().solve(pb, cfg).certificate().primal();
+        assertEquals(ref, r.certificate().primal(), 1e-8 * ref, kind);
+    }
+
+    /**
+     * The first-order rule, which auto falls back to when Newton-CG is refused (its N x c arrays
+     * do not fit) and uses on the full problem after a repeated-token merge: bcd only for a
+     * sparse optimum, FISTA everywhere else; never prox-newton.
      */
     @ParameterizedTest
     @CsvSource({"onehot-sparse-optimum, sparse, bcd", "onehot-dense-optimum, sparse, fista",
         "dense-features, dense, fista", "token-tables, token-tables, fista", "rff-pair, dense, fista"})
-    void decisionTable(String kind, String layout, String expected) {
+    void firstOrderDecisionTable(String kind, String layout, String expected) {
         Problem pb = instance(kind);
         assertEquals(layout, pb.design().layout(), kind);
         // tight enough that no instance is solved within the probe
-        SolverResult r = new AutoSolver().solve(pb, SolverConfig.defaults().withTolerance(1e-12));
+        SolverResult r = FIRST_ORDER.solve(pb, SolverConfig.defaults().withTolerance(1e-12));
         String picked = r.message().startsWith("auto picked bcd") ? "bcd" : r.message().startsWith("auto kept fista") ? "fista" : r.message();
         assertEquals(expected, picked, kind + ": " + r.message());
         assertSame(Status.OPTIMAL, r.status(), kind + ": " + r.message());

@@ -8,7 +8,9 @@
 # wall time, peak resident memory (the whole JVM) and the certified relative gap.
 #
 # usage: scripts/scaling.sh OUT_DIR [P ...]      (default primes: 31 97 211 499 997)
-# env:   CVXFORMER_JAVA_OPTS (default -Xmx4g), SOLVER (default auto), CVXFORMER (the launcher;
+# env:   CVXFORMER_JAVA_OPTS (default -Xmx4g), SOLVER (default fista: the growth of one method
+#        per iteration; auto picks newton-cg where its N x c arrays fit, so its rows would mix
+#        methods), CVXFORMER (the launcher;
 #        default ./cvxformer, which rebuilds its jar when a source is newer: point it at a copy
 #        of the launcher next to solver-cli/target/cvxformer.jar to measure while editing)
 # Then:  python3 scripts/scaling_plot.py OUT_DIR/scaling.csv docs/scaling.png
@@ -19,7 +21,7 @@ shift
 primes=("$@")
 if [ ${#primes[@]} -eq 0 ]; then primes=(31 97 211 499 997); fi
 export CVXFORMER_JAVA_OPTS="${CVXFORMER_JAVA_OPTS:--Xmx4g}"
-solver="${SOLVER:-auto}"
+solver="${SOLVER:-fista}"
 launcher="${CVXFORMER:-$here/cvxformer}"
 mkdir -p "$out"
 csv="$out/scaling.csv"

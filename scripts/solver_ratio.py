@@ -86,6 +86,13 @@ def instances(out, launcher):
     return main, neighbours
 
 
+def auto_pick(j):
+    """The method auto ran, from its message ("auto picked newton-cg (...)", "auto kept fista", ...)."""
+    m = re.match(r"auto (?:picked|kept) ([a-z-]+)", j.get("message", ""))
+    merged = "merged, then " if j.get("message", "").startswith("auto solved the tokens merged") else ""
+    return merged + m.group(1) if m else j["solver"]
+
+
 def timed(cmd):
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -159,7 +166,7 @@ def main():
                               str(a.max_seconds), "--json"])
                 j = json.loads(r.stdout)
                 cvx_times.append(t)
-                picks.append(j["solver"])
+                picks.append(auto_pick(j))
                 mems.append(peak_mb(tf))
                 cvx_gaps.append(j["relative_gap"])
             solver_rows = {}

@@ -40,7 +40,10 @@ import org.cvxformer.core.problem.Problem;
  * 3.3 s against 4.8 s; c = 20: 5.6 s against 11.6 s), 11x at beta = 0.001 beta_max (3.1 s against
  * 35.3 s, 1307 FISTA iterations), 5x on one-hot p = 97 at 0.001 (1.3 s against 6.7 s), and even
  * (within 0.3 s, the JVM's start dominating) on the small one-hot instances, the sparse optimum of
- * all 9312 pairs included (bcd 0.95 s, newton-cg 1.17 s, fista 1.24 s). A Newton-CG run that
+ * all 9312 pairs included (bcd 0.95 s, newton-cg 1.17 s, fista 1.24 s). Its cost: on one-hot
+ * data at beta = 0.01 beta_max it is no faster (p = 211: 5.3 s against FISTA's 4.1 s of solve) and
+ * holds twice the memory; the worst case measured is 1.4x FISTA's time, against FISTA's 10x
+ * newton-cg's at beta = 0.001 (table: docs/issue13/README.md). A Newton-CG run that
  * ends short of the tolerance for a reason other than a limit (its line search found no
  * decrease) hands its point to the first-order rule with the time that is left.
  */

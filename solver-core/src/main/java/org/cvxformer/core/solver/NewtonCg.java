@@ -53,6 +53,21 @@ public final class NewtonCg implements Solver {
         return "newton-cg";
     }
 
+    /**
+     * The CG stopping rule {@code ||r|| <= eta ||g||}: the superlinear
+     * {@code eta = min(1/2, sqrt(||g|| / ||g_0||))} (Eisenstat and Walker 1996), but never
+     * tighter than the step needs for the tolerance. Near the optimum the gap falls like
+     * {@code ||g||^2}, and an inexact Newton step leaves {@code ||g+|| <~ eta ||g||}, so
+     * {@code eta = (1/2) sqrt(tol / gap)} already brings the gap from {@code gap} to about
+     * {@code tol / 4}. Without this floor the last step solved its system to {@code eta ~ 1e-3}
+     * and overshot (one-hot p = 211: relative gap 8.8e-10 where 1e-6 was asked).
+     */
+    static double forcingTerm(double gradientRatio, double relativeGap, double tolerance) {
+        double superlinear = Math.min(0.5, Math.sqrt(gradientRatio));
+        double enough = relativeGap > tolerance ? 0.5 * Math.sqrt(tolerance / relativeGap) : 0.5;
+        return Math.min(0.5, Math.max(superlinear, enough));
+    }
+
     /** Needs the Hessian form {@code Diag(a) - gamma a a^T}; holds 6 arrays of {@code N x c}. */
     @Override
     public String refusal(Problem pb) {
@@ -142,7 +157,8 @@ public final class NewtonCg implements Solver {
                 // component; it vanishes at the optimum, so the fast local convergence stays. Scaled
                 // by the curvature estimate so that it does not depend on the data's units.
                 double mu = DAMPING * pb.lipschitzEstimate() * Math.min(1, gn / g0);
-                double[] dir = conjugateGradient(Math.min(0.5, Math.sqrt(gn / g0)) * gn, mu);
+                double gap = Math.max(0, (Pz - best.value()) / Math.max(Pz, 1e-300));
+                double[] dir = conjugateGradient(forcingTerm(gn / g0, gap, cfg.tolerance()) * gn, mu);
                 if (!lineSearch(dir, Pz)) {
                     stop = new SolverShell.Stop(Status.APPROXIMATE, "line search found no decrease at relative gap "
                             + fmt((Pz - best.value()) / Math.max(Pz, 1e-300)) + " (floating-point limit)");

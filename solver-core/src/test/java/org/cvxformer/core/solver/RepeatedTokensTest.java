@@ -58,14 +58,17 @@ class RepeatedTokensTest {
         SolverResult m = new Fista().solve(merged, SolverConfig.defaults().withTolerance(1e-11));
         assertSame(Status.OPTIMAL, m.status(), m.message());
         assertEquals(m.certificate().primal(), auto.certificate().primal(), 2e-9 * m.certificate().primal());
-        // one token per class carries the weight
+        // one token per class carries the weight: the spread start puts it there, and the full
+        // problem's solve may leave at most a trace elsewhere (every split is optimal here; with
+        // the tolerance-aware CG of newton-cg, FISTA's polish left 1e-11 of 5.7 on two tokens)
         double[] norms = pb.penalty().groupNorms(auto.z());
         for (int l = 0; l < c; l++) {
-            int nonzero = 0;
+            double total = 0, largest = 0;
             for (int k = 0; k < n; k++) {
-                nonzero += norms[l * n + k] > 0 ? 1 : 0;
+                total += norms[l * n + k];
+                largest = Math.max(largest, norms[l * n + k]);
             }
-            assertTrue(nonzero <= 1, "class " + l + ": " + Arrays.toString(norms));
+            assertTrue(total - largest <= 1e-9 * total, "class " + l + ": " + Arrays.toString(norms));
         }
         // the history is the full problem's, in seconds that include the merged solve
         IterationRecord last = auto.history().get(auto.history().size() - 1);

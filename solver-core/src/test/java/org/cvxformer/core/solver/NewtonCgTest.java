@@ -1,0 +1,46 @@
+package org.cvxformer.core.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cvxformer.core.problem.Problem;
+import org.cvxformer.core.testing.RandomProblems;
+import org.junit.jupiter.api.Test;
+
+class NewtonCgTest {
+    @Test
+    void forcingTermIsSuperlinearFarFromTheToleranceAndNeverTighterThanItNeeds() {
+        // far from the optimum: capped at 1/2
+        assertEquals(0.5, NewtonCg.forcingTerm(1.0, 0.5, 1e-6), 0.0);
+        // the superlinear term sqrt(||g|| / ||g_0||) when it is the looser one
+        assertEquals(0.1, NewtonCg.forcingTerm(1e-2, 1e-2, 1e-6), 1e-15);
+        // near the tolerance: (1/2) sqrt(tol / gap), here 0.05, not the superlinear 1e-4
+        assertEquals(0.05, NewtonCg.forcingTerm(1e-8, 1e-4, 1e-6), 1e-15);
+    }
+
+    /**
+     * The last Newton step solved its system to eta ~ 1e-3 and overshot (p = 211: 8.8e-10 for
+     * 1e-6); with the looser floor the solve must still reach the tolerance, and agree with a
+     * tight solve's optimum.
+     */
+    @Test
+    void aLooserLastNewtonStepStillReachesTheTolerance() {
+        Problem pb = RandomProblems.problem(11, 400, 3, 8, 5, "softmax", 0.01, 0);
+        SolverConfig cfg = SolverConfig.defaults().withTolerance(1e-6);
+        SolverResult loose = new NewtonCg().solve(pb, cfg);
+        SolverResult tight = new NewtonCg().solve(pb, cfg.withTolerance(1e-12));
+        assertSame(Status.OPTIMAL, loose.status(), loose.message());
+        assertSame(Status.OPTIMAL, tight.status(), tight.message());
+        assertTrue(loose.certificate().relativeGap() <= 1e-6);
+        double opt = tight.certificate().primal();
+        assertTrue(loose.certificate().primal() - opt <= 1e-6 * opt, "within the certified tolerance of the optimum");
+        assertTrue(products(loose) < products(tight), loose.message() + " / " + tight.message());
+    }
+
+    private static int products(SolverResult r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) Hessian products").matcher(r.message());
+        assertTrue(m.find(), r.message());
+        return Integer.parseInt(m.group(1));
+    }
+}

@@ -138,6 +138,27 @@ class AutoSolverTest {
     }
 
     /**
+     * A newton-cg run that stops at the floating-point limit (a tolerance no solver can certify)
+     * hands its point to the first-order rule, whose iterations and seconds come after its own.
+     */
+    @Test
+    void newtonStoppingShortForAnotherReasonThanALimitHandsOverToTheFirstOrderRule() {
+        Problem pb = instance("dense-features");
+        SolverConfig cfg = SolverConfig.defaults().withTolerance(1e-17).withMaxSeconds(20);
+        SolverResult newton = new NewtonCg().solve(pb, cfg);
+        assertSame(Status.APPROXIMATE, newton.status(), newton.message());
+        SolverResult r = new AutoSolver().solve(pb, cfg);
+        assertTrue(r.message().startsWith("auto picked newton-cg (the loss has the Hessian form and its N x c arrays fit), "
+                + "which stopped APPROXIMATE"), r.message());
+        assertTrue(r.iterations() > newton.iterations(), "the first-order rule's iterations are counted after newton-cg's");
+        assertTrue(r.certificate().relativeGap() <= newton.certificate().relativeGap() * (1 + 1e-9) + 1e-15,
+                "the hand-over does not lose the certified gap: " + r.message());
+        for (int i = 1; i < r.history().size(); i++) {
+            assertTrue(r.history().get(i).iteration() >= r.history().get(i - 1).iteration(), "history in order");
+        }
+    }
+
+    /**
      * The first-order rule, which auto falls back to when Newton-CG is refused (its N x c arrays
      * do not fit) and uses on the full problem after a repeated-token merge: bcd only for a
      * sparse optimum, FISTA everywhere else; never prox-newton.

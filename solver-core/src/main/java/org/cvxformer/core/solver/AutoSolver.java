@@ -42,8 +42,8 @@ import org.cvxformer.core.problem.Problem;
  * (within 0.3 s, the JVM's start dominating) on the small one-hot instances, the sparse optimum of
  * all 9312 pairs included (bcd 0.95 s, newton-cg 1.17 s, fista 1.24 s). Its cost: on one-hot
  * data at beta = 0.01 beta_max it is no faster (p = 211: 5.3 s against FISTA's 4.1 s of solve) and
- * holds twice the memory; the worst case measured is 1.4x FISTA's time, against FISTA's 10x
- * newton-cg's at beta = 0.001 (table: docs/issue13/README.md). A Newton-CG run that
+ * holds twice the memory. At worst newton-cg took 1.4x FISTA's time, and FISTA at worst 11x
+ * newton-cg's (dense, beta = 0.001; table: docs/issue13/README.md). A Newton-CG run that
  * ends short of the tolerance for a reason other than a limit (its line search found no
  * decrease) hands its point to the first-order rule with the time that is left.
  */

@@ -161,7 +161,7 @@ public final class NewtonCg implements Solver {
                 double[] dir = conjugateGradient(forcingTerm(gn / g0, gap, cfg.tolerance()) * gn, mu);
                 if (!lineSearch(dir, Pz)) {
                     stop = new SolverShell.Stop(Status.APPROXIMATE, "line search found no decrease at relative gap "
-                            + fmt((Pz - best.value()) / Math.max(Pz, 1e-300)) + " (floating-point limit)");
+                            + fmt(gap) + " (floating-point limit)");
                     break;
                 }
             }

@@ -13,7 +13,7 @@
 #        methods), CVXFORMER (the launcher;
 #        default ./cvxformer, which rebuilds its jar when a source is newer: point it at a copy
 #        of the launcher next to solver-cli/target/cvxformer.jar to measure while editing)
-# Then:  python3 scripts/scaling_plot.py OUT_DIR/scaling.csv docs/scaling.png
+# Then:  java -cp solver-cli/target/cvxformer.jar scripts/ScalingPlot.java OUT_DIR/scaling.csv docs/scaling.png
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: scripts/scaling.sh OUT_DIR [P ...]}"

@@ -88,8 +88,10 @@ def instances(out, launcher):
 
 def auto_pick(j):
     """The method auto ran, from its message ("auto picked newton-cg (...)", "auto kept fista", ...)."""
-    m = re.match(r"auto (?:picked|kept) ([a-z-]+)", j.get("message", ""))
-    merged = "merged, then " if j.get("message", "").startswith("auto solved the tokens merged") else ""
+    message = j.get("message", "")
+    # after a merge the message goes on "...; auto kept fista ...", so search rather than match
+    m = re.search(r"auto (?:picked|kept) ([a-z-]+)", message)
+    merged = "merged, then " if message.startswith("auto solved the tokens merged") else ""
     return merged + m.group(1) if m else j["solver"]
 
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.testing.RandomProblems;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class NewtonCgTest {
     }
 
     private static int products(SolverResult r) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) Hessian products").matcher(r.message());
+        Matcher m = Pattern.compile("(\\d+) Hessian products").matcher(r.message());
         assertTrue(m.find(), r.message());
         return Integer.parseInt(m.group(1));
     }

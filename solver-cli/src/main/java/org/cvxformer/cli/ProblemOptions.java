@@ -9,6 +9,7 @@ import org.cvxformer.core.problem.Designs;
 import org.cvxformer.core.problem.Loss;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.problem.Targets;
+import org.cvxformer.core.problem.Warmup;
 import org.cvxformer.core.problem.WeightedGroupL2Penalty;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -103,8 +104,10 @@ public final class ProblemOptions {
         MemoryEstimate.npyRead(sx[0], sx[1], sx[2], yh.size()).check();
         NpyArray ya = Npy.read(y);
         Targets t = Inputs.targets(ya, y, classes, l.name().equals("softmax"), (c) -> MemoryEstimate.npyProblem(sx[0], sx[1], sx[2], c).check());
-        NpyArray xa = Npy.read(x);
-        Design design = Designs.of(xa.toDoubleArray(), sx[0], sx[1], sx[2]);
+        // the shape is known: compile the SIMD bodies on the other core while X is read
+        Warmup.startInBackground(sx[0], sx[1], sx[2], t.classes());
+        // read into an array the design then keeps (no copy of the largest input)
+        Design design = Designs.ofOwned(Npy.readDoubles(x), sx[0], sx[1], sx[2]);
         Problem pb = groupWeights == null ? new Problem(design, t, l, 1.0)
                 : new Problem(design, t, l, new WeightedGroupL2Penalty(1.0, sx[2], groupWeights(t.classes(), sx[1])));
         return pb.withBeta(beta.resolve(pb.betaMax()));

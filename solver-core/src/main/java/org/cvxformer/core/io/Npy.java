@@ -189,6 +189,31 @@ public final class Npy {
     }
 
     /**
+     * The elements of a {@code .npy} file in C order as doubles, in an array the caller owns: what
+     * {@code read(path).toDoubleArray()} returns, without the copy that {@link NpyArray} makes to
+     * stay immutable (for a large design, 8 bytes an element and the time to copy them).
+     *
+     * @param path the file
+     * @return the elements (integers converted exactly as {@link NpyArray#toDoubleArray} does)
+     * @throws IOException if it cannot be read
+     * @throws NpyFormatException as {@link #read}
+     */
+    public static double[] readDoubles(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            Header h = readHeader(path, ch);
+            if (h.dtype().isInteger()) {
+                return read(path).toDoubleArray();
+            }
+            double[] data = new double[(int) h.size()];
+            readDoubles(path, ch, h, data);
+            if (h.fortranOrder() && h.shape.length > 1) {
+                data = fortranToC(data, h.shape);
+            }
+            return data;
+        }
+    }
+
+    /**
      * Reads and validates only the header of a {@code .npy} file: magic string, version, header
      * dict, dtype, shape, and that the file is long enough to hold the data. If this succeeds,
      * {@link #read} will too (unless the file changes or an I/O error occurs).

@@ -32,6 +32,73 @@ public final class Gemm {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /**
+     * Runs the thin products' SIMD bodies {@code calls} times (each) on small private arrays, through
+     * every branch the large products take, so that the code C2 compiles from this profile is
+     * the code the large products run ({@code problem.Warmup} says why this is worth it). Small
+     * shapes alone leave branches untaken (a later {@link #KB} stretch added to {@code C}, a
+     * last odd class, a last row, a stretch's scalar tail), and C2 compiles those as traps: the
+     * first large product then threw its compiled {@code VectorGemm.rows} away and ran in the
+     * interpreter until it was compiled again (seen with {@code -XX:+PrintCompilation} on dense
+     * {@code N = 20000}, {@code nd = 512}, {@code c = 10}). Nothing shared is touched, and the
+     * bodies give the same bits compiled or not, so this changes timing only.
+     */
+    public static void warmUp(int calls) {
+        if (!SIMD) {
+            return;
+        }
+        // 5 rows = four and a last one; 3 classes = a pair and a last odd one; 10 terms = two
+        // vectors and a scalar tail of 2; 6 columns of G = a vector and a scalar tail of 2
+        int m = 5, p = 3, K = 10;
+        double[] x = new double[m * K];
+        double[] y = new double[p * K];
+        double[] u = new double[m * p];
+        for (int q = 0; q < x.length; q++) {
+            x[q] = 0.5 - 0.01 * q;
+        }
+        for (int q = 0; q < y.length; q++) {
+            y[q] = 0.25 + 0.01 * q;
+        }
+        java.util.Arrays.fill(u, 0.125);
+        double[] out = new double[m * p];
+        double[] g = new double[p * K];
+        double[] slice = new double[p * 6];
+        for (int call = 0; call < calls; call++) {
+            if ((call & 1) == 0) {
+                VectorGemm.rows(x, 0, 0, m, y, p, K, 0, K, false, out, 0, p);
+                addTransposedTimes(true, u, 0, p, x, 0, m, K, 0, K, g, 0, K);
+            } else {
+                // a later stretch, added to C; a thread's slice of the columns
+                VectorGemm.rows(x, 0, 0, m, y, p, K, 2, K, true, out, 0, p);
+                addTransposedTimes(true, u, 0, p, x, 0, m, K, 4, K, slice, -4, 6);
+            }
+        }
+    }
+
+    /**
+     * After {@link #warmUp}: {@code calls} products of 5 rows in the real shape ({@code K} terms,
+     * {@code c} classes), so that the compiled code meets the loop lengths of the real products
+     * before they run.
+     */
+    public static void warmUpShape(int K, int c, int calls) {
+        if (!SIMD) {
+            return;
+        }
+        int m = 5;
+        double[] x = new double[m * K];
+        double[] y = new double[c * K];
+        double[] u = new double[m * c];
+        java.util.Arrays.fill(x, 0.5);
+        java.util.Arrays.fill(y, 0.25);
+        java.util.Arrays.fill(u, 0.125);
+        double[] out = new double[m * c];
+        double[] g = new double[c * K];
+        for (int call = 0; call < calls; call++) {
+            stretches(true, x, 0, 0, m, y, c, K, out, 0, c);
+            addTransposedTimes(true, u, 0, c, x, 0, m, K, 0, K, g, 0, K);
+        }
+    }
+
     /** The scalar kernel alone (for tests that compare it with the SIMD one). */
     static void abtScalar(double[] X, int m, double[] Y, int p, int K, double[] C, int ldc) {
         stretches(false, X, 0, 0, m, Y, p, K, C, 0, ldc);
@@ -110,13 +177,40 @@ public final class Gemm {
         Parallel.forRange(strips, work, (s0, s1) -> {
             int q0 = s0 * ATB_COLUMNS;
             int q1 = Math.min(K, s1 * ATB_COLUMNS);
-            addTransposedTimes(SIMD, U, uOff, c, A, aOff, rows, K, q0, q1, G);
+            if (q0 == 0 && q1 == K) {
+                addTransposedTimes(SIMD, U, uOff, c, A, aOff, rows, K, q0, q1, G, 0, K);
+                return;
+            }
+            // a thread's columns are summed in a private slice, not in place: the rows of G
+            // are K apart, so where two threads' columns meet they share a cache line, and the
+            // line bounced between the cores on every rank-4 update (2 threads took 10 ms
+            // against 1 thread's 11 ms on 20000 x 512, c = 10). The slice holds the same
+            // running sums, so the bits do not change.
+            int w = q1 - q0;
+            double[] slice = new double[c * w];
+            for (int l = 0; l < c; l++) {
+                System.arraycopy(G, l * K + q0, slice, l * w, w);
+            }
+            addTransposedTimes(SIMD, U, uOff, c, A, aOff, rows, K, q0, q1, slice, -q0, w);
+            for (int l = 0; l < c; l++) {
+                System.arraycopy(slice, l * w, G, l * K + q0, w);
+            }
         });
     }
 
-    /** Columns {@code [q0, q1)} of {@link #addTransposedTimes}, by the SIMD or the scalar body. */
+    /** Columns {@code [q0, q1)} of {@link #addTransposedTimes} into {@code G} ({@code c x K}, in place), by the SIMD or the scalar body. */
     static void addTransposedTimes(boolean simd, double[] U, int uOff, int c, double[] A, int aOff, int rows, int K,
             int q0, int q1, double[] G) {
+        addTransposedTimes(simd, U, uOff, c, A, aOff, rows, K, q0, q1, G, 0, K);
+    }
+
+    /**
+     * Columns {@code [q0, q1)} of {@link #addTransposedTimes}, the entry {@code (l, q)} of the
+     * sums held at {@code G[gOff + l * ldg + q]} (in place: {@code gOff = 0, ldg = K}; a slice of
+     * the columns: {@code gOff = -q0, ldg = q1 - q0}).
+     */
+    static void addTransposedTimes(boolean simd, double[] U, int uOff, int c, double[] A, int aOff, int rows, int K,
+            int q0, int q1, double[] G, int gOff, int ldg) {
         int qb = Math.max(ATB_COLUMNS, (ATB_TILE / Math.max(1, c)) / ATB_COLUMNS * ATB_COLUMNS);
         for (int r0 = 0; r0 < rows; r0 += ATB_ROWS) {
             int r1 = Math.min(rows, r0 + ATB_ROWS);
@@ -124,14 +218,14 @@ public final class Gemm {
                 int b1 = Math.min(q1, b0 + qb);
                 int r = r0;
                 if (simd) {
-                    r = VectorGemm.addTransposedTimesRank4(U, uOff, c, A, aOff, r0, r1, K, b0, b1, G);
+                    r = VectorGemm.addTransposedTimesRank4(U, uOff, c, A, aOff, r0, r1, K, b0, b1, G, gOff, ldg);
                 }
                 for (; r < r1; r++) {
                     int ar = aOff + r * K;
                     int ur = uOff + r * c;
                     for (int l = 0; l < c; l++) {
                         double u = U[ur + l];
-                        int g = l * K;
+                        int g = gOff + l * ldg;
                         for (int q = b0; q < b1; q++) {
                             G[g + q] = Math.fma(u, A[ar + q], G[g + q]);
                         }

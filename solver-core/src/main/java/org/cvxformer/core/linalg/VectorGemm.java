@@ -79,11 +79,11 @@ final class VectorGemm {
     /**
      * Rank-4 form of {@code Gemm.addTransposedTimes} on rows {@code [r0, r1)} and columns
      * {@code [q0, q1)}: four rows of {@code A} at a time, read once and in order (streams the
-     * memory prefetcher follows), each entry of {@code G} loaded, given its four terms in row
-     * order, and stored. Returns the first row it did not do (the caller adds the rest).
+     * memory prefetcher follows), each entry of {@code G} (entry {@code (l, q)} at
+     * {@code gOff + l * ldg + q}) loaded, given its four terms in row order, and stored. Returns the first row it did not do (the caller adds the rest).
      */
     static int addTransposedTimesRank4(double[] U, int uOff, int c, double[] A, int aOff, int r0, int r1, int K,
-            int q0, int q1, double[] G) {
+            int q0, int q1, double[] G, int gOff, int ldg) {
         int qEnd = q0 + ((q1 - q0) / W) * W;
         int r = r0;
         for (; r + 3 < r1; r += 4) {
@@ -94,7 +94,7 @@ final class VectorGemm {
                 DoubleVector v1 = DoubleVector.broadcast(D, U[u1 + l]);
                 DoubleVector v2 = DoubleVector.broadcast(D, U[u2 + l]);
                 DoubleVector v3 = DoubleVector.broadcast(D, U[u3 + l]);
-                int g = l * K;
+                int g = gOff + l * ldg;
                 int q = q0;
                 for (; q < qEnd; q += W) {
                     DoubleVector s = DoubleVector.fromArray(D, G, g + q);

@@ -39,6 +39,14 @@ public final class DenseDesign implements Design {
         this.a = x.clone();
     }
 
+    /**
+     * A design on {@code x} already checked by {@link Designs#of} (shape and finite entries):
+     * a copy of it, or with {@code copy = false} {@code x} itself ({@link Designs#ofOwned}).
+     */
+    static DenseDesign checked(double[] x, int N, int n, int d, boolean copy) {
+        return new DenseDesign(copy ? x.clone() : x, N, n, d, true);
+    }
+
     private DenseDesign(double[] a, int N, int n, int d, boolean owned) {
         this.N = N;
         this.n = n;

@@ -24,25 +24,56 @@ public final class Designs {
      * the dense row-major layout.
      */
     public static Design of(double[] x, int N, int n, int d) {
+        return of(x, N, n, d, false);
+    }
+
+    /**
+     * As {@link #of}, but the dense layout keeps {@code x} itself instead of a copy: for a
+     * caller that made {@code x} for this design and drops it (the CLI's freshly read
+     * {@code X.npy}), which saves a copy of the data, {@code 8 N n d} bytes, and the time to
+     * make it. The caller must not change {@code x} afterwards.
+     */
+    public static Design ofOwned(double[] x, int N, int n, int d) {
+        return of(x, N, n, d, true);
+    }
+
+    private static Design of(double[] x, int N, int n, int d, boolean owned) {
         checkShape(x.length, N, n, d);
-        long nnz = 0;
-        for (double v : x) {
-            if (v != 0) {
-                nnz++;
-            }
-        }
+        // one pass counts and checks every entry; the layouts below then skip their own check
+        // (three passes over a large X were a third of the setup before the first iteration)
+        long nnz = nonZerosOfFinite(x, n, d);
         if (nnz <= SPARSE_DENSITY_THRESHOLD * x.length) {
             return new SparseDesign(x, N, n, d);
         }
         if (d > 1) {
             // dense token vectors drawn from small tables (embeddings, random features of
             // tokens): products through the tables cost sum_k V_k d c instead of N n d c
-            TokenTableDesign t = TokenTableDesign.factor(x, N, n, d, (long) (TOKEN_TABLE_FRACTION * N * n));
+            TokenTableDesign t = TokenTableDesign.factorChecked(x, N, n, d, (long) (TOKEN_TABLE_FRACTION * N * n));
             if (t != null) {
                 return t;
             }
         }
-        return new DenseDesign(x, N, n, d);
+        return DenseDesign.checked(x, N, n, d, !owned);
+    }
+
+    /**
+     * The number of non-zero entries of {@code x}, after checking that every entry is finite
+     * (with {@link #checkFinite}'s message for the first one that is not).
+     */
+    static long nonZerosOfFinite(double[] x, int n, int d) {
+        long nnz = 0;
+        boolean finite = true;
+        for (double v : x) {
+            if (v != 0) {
+                nnz++;
+            }
+            // NaN and the infinities fail this, every finite value passes
+            finite &= Math.abs(v) <= Double.MAX_VALUE;
+        }
+        if (!finite) {
+            checkFinite(x, n, d);
+        }
+        return nnz;
     }
 
     /**

@@ -176,7 +176,7 @@ public final class Problem {
         double b = constants.betaMax;
         if (Double.isNaN(b)) {
             // the first pass over the data: compile the SIMD bodies first (timing only, see Warmup)
-            Warmup.ifLarge((long) samples() * classes(), design.storedEntries());
+            Warmup.ifLarge(samples(), tokens() * features(), classes(), design.storedEntries());
             double[] G = new double[parameterCount()];
             new ScoreStream(this).valueAndGradient(new double[parameterCount()], G);
             // over the penalised groups: an unpenalised group's dual constraint (g = 0) does not

@@ -152,14 +152,33 @@ public final class SparseDesign implements Design {
             @Override
             public void add(int first, int last, double[] U) {
                 Parallel.forRange(c, (long) (rowStart[last] - rowStart[first]) * c, (from, to) -> {
+                    // a thread's classes are summed in a private slice when the classes are
+                    // split: in place, two threads' columns of a row of G^T share a cache line,
+                    // which bounced between the cores on every entry (Gemm.addTransposedTimes
+                    // had the same bug). Same running sums, so the same bits.
+                    boolean whole = from == 0 && to == c;
+                    int w = to - from;
+                    double[] acc = whole ? gt : new double[nd * w];
+                    int ld = whole ? c : w;
+                    int shift = whole ? 0 : from;
+                    if (!whole) {
+                        for (int q = 0; q < nd; q++) {
+                            System.arraycopy(gt, q * c + from, acc, q * w, w);
+                        }
+                    }
                     for (int i = first; i < last; i++) {
                         int ui = (i - first) * c;
                         for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
                             double v = val[p];
-                            int g = col[p] * c;
+                            int g = col[p] * ld - shift;
                             for (int l = from; l < to; l++) {
-                                gt[g + l] += v * U[ui + l];
+                                acc[g + l] += v * U[ui + l];
                             }
+                        }
+                    }
+                    if (!whole) {
+                        for (int q = 0; q < nd; q++) {
+                            System.arraycopy(acc, q * w, gt, q * c + from, w);
                         }
                     }
                 });

@@ -13,17 +13,38 @@ import org.cvxformer.core.linalg.Gemm;
  * both in a background thread and here, gained nothing measurable, so small problems skip it.
  *
  * <p>{@link #ifLarge} runs the exponential and both thin products on small private arrays,
- * enough calls for C2 to compile them, on the calling thread. It touches no shared state, and
- * each body gives the same bits compiled or not, so it changes timing only, never a result.
+ * enough calls for C2 to compile them ({@link Gemm#warmUp}), then a few products of the
+ * problem's own shape ({@link Gemm#warmUpShape}, for dense designs with thin products): the code
+ * C2 compiled from small shapes alone met the first real product with a trap on its loop
+ * predicates, was thrown away, and that pass ran 0.2-0.3 s in the interpreter, against 8 ms
+ * once compiled (dense {@code N = 20000}, {@code nd = 512}, {@code c = 10}). It runs on the
+ * calling thread, or, when a caller that knows the shape early has called
+ * {@link #startInBackground} (the CLI, from the headers of the {@code .npy} files, before it
+ * reads the data), {@link #ifLarge} waits for that warm-up, which then ran beside the reading
+ * (load_seconds on that instance 0.47-0.77 s against 0.85-1.0 s before; 2026-12-03). It touches
+ * no shared state, and each body gives the same bits compiled or not, so it changes timing
+ * only, never a result.
  */
-final class Warmup {
+public final class Warmup {
     /** Calls per body: above C2's invocation threshold (10,000 in JDK 17's tiered policy). */
     static final int CALLS = 12_000;
+
+    /** Products in the problem's own shape after the small ones (5 rows each). */
+    static final int SHAPE_CALLS = 400;
+
+    /** Multiply-adds the products in the problem's own shape may cost at most (about 10 ms). */
+    static final long SHAPE_WORK = 100_000_000L;
 
     /** Problems with fewer score entries ({@code N c}) or design entries than this skip it (tests, small runs). */
     static final long LARGE = 2_000_000L;
 
-    private static volatile boolean done;
+    /** Whether a warm-up has been started (guarded by the class). */
+    private static boolean started;
+
+    /** The background warm-up, if {@link #startInBackground} started one (guarded by the class). */
+    private static Thread background;
+
+    private static volatile boolean warm;
 
     private Warmup() {
     }
@@ -37,35 +58,78 @@ final class Warmup {
      * runs each, idle, 2026-12-02).
      */
     static boolean isWarm() {
-        return done;
+        return warm;
     }
 
-    /** Warms the SIMD bodies once per JVM, when they are in use and the problem is large. */
-    static synchronized void ifLarge(long scoreEntries, long designEntries) {
-        if (done || !Gemm.SIMD || Math.max(scoreEntries, designEntries) < LARGE
-                || "false".equalsIgnoreCase(System.getProperty("cvxformer.warmup"))) {
+    private static boolean wanted(long scoreEntries, long designEntries) {
+        return Gemm.SIMD && Math.max(scoreEntries, designEntries) >= LARGE
+                && !"false".equalsIgnoreCase(System.getProperty("cvxformer.warmup"));
+    }
+
+    /**
+     * Starts the warm-up on a daemon thread if a problem of {@code N} samples of {@code n x d}
+     * features and {@code c} classes will want it, so that it runs while the caller reads the
+     * data (the other core is idle then); the first large pass ({@link #ifLarge}) waits for it.
+     * Does nothing if a warm-up has already started.
+     */
+    public static synchronized void startInBackground(int N, int n, int d, int c) {
+        int K = n * d;
+        if (started || !wanted((long) N * c, (long) N * K)) {
             return;
         }
-        done = true;
-        double[] s = new double[16];
-        double[] e = new double[16];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = -0.05 * j;
+        started = true;
+        background = new Thread(() -> run(K, c), "cvxformer-warmup");
+        background.setDaemon(true);
+        background.start();
+    }
+
+    /**
+     * Before the first large pass over a problem of {@code N} samples, {@code K = n d} features,
+     * {@code c} classes and {@code storedEntries} design entries: warms the SIMD bodies once per
+     * JVM on this thread, or waits for the warm-up {@link #startInBackground} began.
+     */
+    static void ifLarge(int N, int K, int c, long storedEntries) {
+        if (!wanted((long) N * c, storedEntries)) {
+            return;
         }
-        // small enough that Parallel runs them on this thread
-        int rows = 4, K = 8, c = 4;
-        double[] a = new double[rows * K];
-        double[] u = new double[rows * c];
-        double[] w = new double[c * K];
-        double[] g = new double[c * K];
-        double[] out = new double[rows * c];
-        java.util.Arrays.fill(a, 0.5);
-        java.util.Arrays.fill(u, 0.25);
-        java.util.Arrays.fill(w, 0.125);
+        Thread t;
+        synchronized (Warmup.class) {
+            if (!started) {
+                started = true;
+                run(K, c);
+                return;
+            }
+            t = background;
+        }
+        if (t != null) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void run(int K, int c) {
+        double[] s = {-0.3, -0.2, -0.1, 0.0};
+        double[] e = new double[s.length];
         for (int q = 0; q < CALLS; q++) {
-            RowMath.expShifted(s, 0, s.length, 0.0, e, 0);
-            Gemm.abt(a, 0, rows, w, c, K, out, 0, c);
-            Gemm.addTransposedTimes(u, 0, c, a, 0, rows, K, g);
+            // the SIMD body itself (RowMath.expShifted takes it only once isWarm()); one
+            // vector, since it does whole vectors only and RowMath does the tail
+            VectorRowMath.expShifted(s, 0, s.length, 0.0, e, 0);
         }
+        Gemm.warmUp(CALLS);
+        if (c <= DenseDesign.THIN_CLASSES) {
+            // at most about SHAPE_WORK multiply-adds, however wide the rows
+            long perCall = 10L * K * c;
+            Gemm.warmUpShape(K, c, (int) Math.max(10, Math.min(SHAPE_CALLS, SHAPE_WORK / perCall)));
+        }
+        warm = true;
     }
 }

@@ -412,6 +412,8 @@ class NpyTest {
                 assertEquals(ByteOrder.BIG_ENDIAN, h.byteOrder(), what);
 
                 NpyArray a = Npy.read(f);
+                // the owned read gives the same values in C order, for every dtype and order
+                assertArrayEquals(a.toDoubleArray(), Npy.readDoubles(f), 0.0, what + ": readDoubles");
                 assertEquals(dt, a.dtype(), what);
                 assertArrayEquals(X_SHAPE, a.shape(), what);
                 if (dt.isInteger()) {

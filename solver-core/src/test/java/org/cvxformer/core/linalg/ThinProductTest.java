@@ -123,4 +123,30 @@ class ThinProductTest {
             }
         }
     }
+
+    /**
+     * The warm-ups run every branch on their own small arrays (an index error in their shapes
+     * would throw here) and leave every product as it was: the same bits after them.
+     */
+    @Test
+    void warmUpsRunTheirShapesAndChangeNoProduct() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int rows = 37, K = 300, c = 5;
+        double[] A = random(rnd, rows * K);
+        double[] U = random(rnd, rows * c);
+        double[] W = random(rnd, c * K);
+        double[] s1 = new double[rows * c];
+        double[] g1 = new double[c * K];
+        Gemm.abt(A, rows, W, c, K, s1, c);
+        Gemm.addTransposedTimes(U, 0, c, A, 0, rows, K, g1);
+        Gemm.warmUp(3);
+        Gemm.warmUpShape(K, c, 2);
+        Gemm.warmUpShape(7, 1, 2);
+        double[] s2 = new double[rows * c];
+        double[] g2 = new double[c * K];
+        Gemm.abt(A, rows, W, c, K, s2, c);
+        Gemm.addTransposedTimes(U, 0, c, A, 0, rows, K, g2);
+        assertArrayEquals(s1, s2, 0.0);
+        assertArrayEquals(g1, g2, 0.0);
+    }
 }

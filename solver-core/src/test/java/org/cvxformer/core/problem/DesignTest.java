@@ -3,6 +3,7 @@ package org.cvxformer.core.problem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,5 +185,69 @@ class DesignTest {
         e = assertThrows(IllegalArgumentException.class, () -> Designs.of(x, 2, 1, 3));
         assertTrue(e.getMessage().contains("X[1, 0, 1]") && e.getMessage().contains("NaN"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SparseDesign.oneHot(new int[] {0, 3}, 1, 2, 3));
+    }
+
+    /**
+     * Designs.of checks every entry in the pass that counts the non-zeros, and the layouts no
+     * longer check again: a non-finite entry must still be refused with its position, whichever
+     * layout the data would have taken (sparse, token tables, dense) and through ofOwned too.
+     */
+    @Test
+    void nonFiniteEntriesAreRefusedWithTheirPositionWhicheverLayoutTheDataWouldTake() {
+        SplittableRandom r = new SplittableRandom(5);
+        int N = 40, n = 2, d = 3;
+        double[] sparse = new double[N * n * d];
+        sparse[7] = 1.0;
+        double[] tables = new double[N * n * d];
+        for (int i = 0; i < N; i++) {
+            for (int q = 0; q < n * d; q++) {
+                tables[i * n * d + q] = 1.0 + (i % 2) + q; // two token vectors per position
+            }
+        }
+        double[] dense = RandomProblems.gaussian(r, N, n, d, 0.0);
+        assertInstanceOf(SparseDesign.class, Designs.of(sparse, N, n, d));
+        assertInstanceOf(TokenTableDesign.class, Designs.of(tables, N, n, d));
+        assertInstanceOf(DenseDesign.class, Designs.of(dense, N, n, d));
+        for (double[] x : new double[][] {sparse, tables, dense}) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                double[] y = x.clone();
+                y[(5 * n + 1) * d + 2] = bad;
+                for (boolean owned : new boolean[] {false, true}) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> {
+                                Design unused = owned ? Designs.ofOwned(y.clone(), N, n, d) : Designs.of(y, N, n, d);
+                            });
+                    assertTrue(e.getMessage().contains("X[5, 1, 2]"), e.getMessage());
+                }
+            }
+        }
+        // the largest finite values pass
+        double[] big = dense.clone();
+        big[0] = Double.MAX_VALUE;
+        big[1] = -Double.MAX_VALUE;
+        assertInstanceOf(DenseDesign.class, Designs.of(big, N, n, d));
+    }
+
+    @Test
+    void ofOwnedKeepsTheArrayAndOfCopiesIt() {
+        SplittableRandom r = new SplittableRandom(6);
+        int N = 30, n = 2, d = 4, c = 3;
+        double[] x = RandomProblems.gaussian(r, N, n, d, 0.0);
+        double[] w = RandomProblems.gaussian(r, c, n, d, 0.0);
+        Design copied = Designs.of(x, N, n, d);
+        double[] owned = x.clone();
+        Design kept = Designs.ofOwned(owned, N, n, d);
+        double[] s1 = new double[N * c];
+        double[] s2 = new double[N * c];
+        copied.multiply(w, c, s1);
+        kept.multiply(w, c, s2);
+        assertArrayEquals(s1, s2, 0.0);
+        // writing to the arrays afterwards: the copy is unaffected, the owned design sees it
+        java.util.Arrays.fill(x, 0.0);
+        java.util.Arrays.fill(owned, 0.0);
+        copied.multiply(w, c, s2);
+        assertArrayEquals(s1, s2, 0.0);
+        kept.multiply(w, c, s2);
+        assertArrayEquals(new double[N * c], s2, 0.0);
     }
 }

@@ -2,6 +2,7 @@ package org.cvxformer.core.problem;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -167,5 +168,31 @@ class TokenTableDesignTest {
             assertEquals(N, t.multiplyTouched(k, delta, 0, ds, touched, mark));
             assertArrayEquals(s2, ds, 1e-12);
         }
+    }
+
+    /**
+     * The early refusal by distinct hashes must never refuse a design the exact factorisation
+     * would accept: with exactly maxDistinct distinct token vectors it says no, one more and it
+     * says yes; and -0.0 and 0.0 count as two vectors, as the bitwise factorisation has them.
+     */
+    @Test
+    void theHashRefusalIsExactAtTheLimit() {
+        int N = 50, n = 2, d = 3;
+        double[] x = new double[N * n * d];
+        // position 0: 10 distinct vectors, position 1: 5
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < d; j++) {
+                x[(i * n) * d + j] = 1 + (i % 10) + 0.5 * j;
+                x[(i * n + 1) * d + j] = -1 - (i % 5) - 0.25 * j;
+            }
+        }
+        assertFalse(TokenTableDesign.distinctHashesExceed(x, N, n, d, 15));
+        assertTrue(TokenTableDesign.distinctHashesExceed(x, N, n, d, 14));
+        assertInstanceOf(TokenTableDesign.class, TokenTableDesign.factor(x, N, n, d, 15));
+        assertNull(TokenTableDesign.factor(x, N, n, d, 14));
+        double[] zeros = new double[2 * 1 * 1];
+        zeros[1] = -0.0;
+        assertTrue(TokenTableDesign.distinctHashesExceed(zeros, 2, 1, 1, 1));
+        assertNull(TokenTableDesign.factor(zeros, 2, 1, 1, 1));
     }
 }

@@ -2,6 +2,7 @@ package org.cvxformer.core.solver;
 
 import java.util.Locale;
 import org.cvxformer.core.certificate.DualPoint;
+import org.cvxformer.core.linalg.Parallel;
 import org.cvxformer.core.linalg.Vec;
 import org.cvxformer.core.problem.Design;
 import org.cvxformer.core.problem.Loss;
@@ -255,19 +256,22 @@ public final class NewtonCg implements Solver {
             products++;
             A.multiply(v, c, dS);
             double invN = 1.0 / N;
-            for (int i = 0; i < N; i++) {
-                int o = i * c;
-                double w = 0;
-                if (gamma != 0) {
-                    for (int l = 0; l < c; l++) {
-                        w += aR[o + l] * dS[o + l];
+            // rows split over the threads: each row on its own, so the bits do not depend on them
+            Parallel.forRange(N, 3L * N * c, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    int o = i * c;
+                    double w = 0;
+                    if (gamma != 0) {
+                        for (int l = 0; l < c; l++) {
+                            w += aR[o + l] * dS[o + l];
+                        }
+                        w *= gamma;
                     }
-                    w *= gamma;
+                    for (int l = 0; l < c; l++) {
+                        Hd[o + l] = aR[o + l] * (dS[o + l] - w) * invN;
+                    }
                 }
-                for (int l = 0; l < c; l++) {
-                    Hd[o + l] = aR[o + l] * (dS[o + l] - w) * invN;
-                }
-            }
+            });
             A.transposeMultiply(Hd, c, out);
             for (int g = 0; g < groups; g++) {
                 int o = g * d;

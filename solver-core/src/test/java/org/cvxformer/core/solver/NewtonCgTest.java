@@ -1,11 +1,13 @@
 package org.cvxformer.core.solver;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cvxformer.core.linalg.Parallel;
 import org.cvxformer.core.problem.Problem;
 import org.cvxformer.core.testing.RandomProblems;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,28 @@ class NewtonCgTest {
         Matcher m = Pattern.compile("(\\d+) Hessian products").matcher(r.message());
         assertTrue(m.find(), r.message());
         return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * The Hessian product's per-row weighting runs on the threads once N c is large enough
+     * (here 3 N c = 216,000, above Parallel.SERIAL_WORK_THRESHOLD): the solve must give the
+     * same bits on 1 and 2 threads.
+     */
+    @Test
+    void theParallelHessianWeightingGivesTheSameBitsOnOneAndTwoThreads() {
+        Problem pb = RandomProblems.problem(12, 12_000, 1, 3, 6, "softmax", 0.05, 0);
+        SolverConfig cfg = SolverConfig.defaults().withTolerance(1e-8);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            SolverResult one = new NewtonCg().solve(pb, cfg);
+            Parallel.setThreads(2);
+            SolverResult two = new NewtonCg().solve(pb, cfg);
+            assertSame(Status.OPTIMAL, one.status(), one.message());
+            assertArrayEquals(one.z(), two.z(), 0.0);
+            assertEquals(one.certificate().dual(), two.certificate().dual(), 0.0);
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.cvxformer.benchmarks;
 import java.util.concurrent.TimeUnit;
 import org.cvxformer.core.certificate.Certificate;
 import org.cvxformer.core.certificate.Certifier;
+import org.cvxformer.core.linalg.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The kernels every solver iteration is made of. Run:
- * {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -p instance=onehot-p97,dense-d512,tables-d512}.
+ * {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -p instance=onehot-p97,dense-d512,tables-d512,dense-n20000 -p threads=1,2}.
  * Bytes moved per call for the bandwidth figure: dense {@code A^T U} reads {@code 8 N n d} bytes
  * of {@code A} (once per thread), sparse reads {@code 12 nnz} bytes plus {@code U}.
  */
@@ -29,13 +30,23 @@ import org.openjdk.jmh.annotations.Warmup;
 // the launcher's JVM options: the Vector API module for the SIMD dense kernel
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
-    @Param({"onehot-p97", "dense-d512", "tables-d512"})
+    @Param({"onehot-p97", "dense-d512", "tables-d512", "dense-n20000"})
     public String instance;
+
+    /**
+     * Threads the kernels split over ({@code Parallel.setThreads}; the results do not depend on
+     * it); 0, the field's value outside JMH, leaves the setting as it is.
+     */
+    @Param({"1", "2"})
+    public int threads;
 
     KernelState st;
 
     @Setup
     public void setup() {
+        if (threads >= 1) {
+            Parallel.setThreads(threads);
+        }
         st = new KernelState(instance);
     }
 

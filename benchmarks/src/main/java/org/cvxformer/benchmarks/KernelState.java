@@ -14,8 +14,9 @@ import org.cvxformer.core.problem.Targets;
  * training half at p = 97 (N = 4656, n = 2, d = 97, c = 97, sparse), {@code dense-d512} the same
  * samples and classes with a seeded Gaussian embedding of dimension 512 per token (dense,
  * N x nd = 4656 x 1024), and {@code tables-d512} that same matrix as {@link Designs#of} stores it,
- * factored into its token tables (the baseline pair shows what the factorisation buys). Kept
- * free of JMH types so tests can build and check it.
+ * factored into its token tables (the baseline pair shows what the factorisation buys), and
+ * {@code dense-n20000} issue 13's dense instance (N = 20000, n = 8, d = 64 Gaussian, c = 10: the
+ * thin products, 82 MB of {@code A}). Kept free of JMH types so tests can build and check it.
  */
 public final class KernelState {
     public final Problem problem;
@@ -25,6 +26,32 @@ public final class KernelState {
     public final double[] g;
 
     public KernelState(String instance) {
+        if (instance.equals("dense-n20000")) {
+            // issue 13's dense instance: N = 20000 samples of n = 8 Gaussian tokens of d = 64, c = 10
+            int N = 20000, n = 8, d = 64, c = 10;
+            SplittableRandom r = new SplittableRandom(20000);
+            double[] x = new double[N * n * d];
+            for (int q = 0; q < x.length; q++) {
+                x[q] = gauss(r);
+            }
+            int[] labels = new int[N];
+            for (int i = 0; i < N; i++) {
+                labels[i] = r.nextInt(c);
+            }
+            Problem base = new Problem(new DenseDesign(x, N, n, d), Targets.ofLabels(labels, c), Loss.byName("softmax"), 1.0);
+            problem = base.withBeta(0.01 * base.betaMax());
+            z = new double[problem.parameterCount()];
+            for (int q = 0; q < z.length; q++) {
+                z[q] = 0.1 * gauss(r);
+            }
+            s = new double[N * c];
+            u = new double[N * c];
+            for (int q = 0; q < u.length; q++) {
+                u[q] = gauss(r) / N;
+            }
+            g = new double[z.length];
+            return;
+        }
         int p = 97;
         int N = p * (p - 1) / 2;
         int n = 2;
@@ -56,7 +83,7 @@ public final class KernelState {
                 yield instance.equals("dense-d512") ? new DenseDesign(x, N, n, d) : Designs.of(x, N, n, d);
             }
             default -> throw new IllegalArgumentException("instance '" + instance
-                    + "': expected onehot-p97, dense-d512 or tables-d512");
+                    + "': expected onehot-p97, dense-d512, tables-d512 or dense-n20000");
         };
         Problem base = new Problem(A, Targets.ofLabels(labels, p), Loss.byName("softmax"), 1.0);
         problem = base.withBeta(0.01 * base.betaMax());

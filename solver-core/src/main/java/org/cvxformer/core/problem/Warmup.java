@@ -32,6 +32,9 @@ public final class Warmup {
     /** Products in the problem's own shape after the small ones (5 rows each). */
     static final int SHAPE_CALLS = 400;
 
+    /** Entries of the largest array the products in the problem's own shape allocate ({@code c K}: 8 MB). */
+    static final long SHAPE_ENTRIES = 1L << 20;
+
     /** Multiply-adds the products in the problem's own shape may cost at most (about 10 ms). */
     static final long SHAPE_WORK = 100_000_000L;
 
@@ -73,12 +76,22 @@ public final class Warmup {
      * Does nothing if a warm-up has already started.
      */
     public static synchronized void startInBackground(int N, int n, int d, int c) {
-        int K = n * d;
-        if (started || !wanted((long) N * c, (long) N * K)) {
+        long features = (long) n * d;
+        // called from the headers, before the shape is checked: leave shapes no design can have alone
+        if (started || N < 1 || c < 1 || features < 1 || features > Integer.MAX_VALUE
+                || !wanted((long) N * c, N * features)) {
             return;
         }
+        int K = (int) features;
         started = true;
-        background = new Thread(() -> run(K, c), "cvxformer-warmup");
+        background = new Thread(() -> {
+            try {
+                run(K, c);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // timing only: the solve runs the same without it, and the first pass reports
+                // a real shortage of memory itself; nothing to tell the user here
+            }
+        }, "cvxformer-warmup");
         background.setDaemon(true);
         background.start();
     }
@@ -125,7 +138,7 @@ public final class Warmup {
             VectorRowMath.expShifted(s, 0, s.length, 0.0, e, 0);
         }
         Gemm.warmUp(CALLS);
-        if (c <= DenseDesign.THIN_CLASSES) {
+        if (c <= DenseDesign.THIN_CLASSES && (long) c * K <= SHAPE_ENTRIES) {
             // at most about SHAPE_WORK multiply-adds, however wide the rows
             long perCall = 10L * K * c;
             Gemm.warmUpShape(K, c, (int) Math.max(10, Math.min(SHAPE_CALLS, SHAPE_WORK / perCall)));

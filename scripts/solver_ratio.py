@@ -14,8 +14,10 @@ It prints (and writes to OUT/report.md, raw rows to OUT/rows.csv):
 2. the per-iteration bound table for FISTA: its measured seconds per iteration against the
    machine's bound for the products an iteration needs, max(bytes / copy bandwidth,
    FLOPs / dgemm rate), the rates measured by scripts/machine_peak.py in the same run;
-3. the solvers table (seconds to 1e-6 per solver, and each one's ratio to the fastest);
-4. peak memory per instance.
+3. the setup table: auto's load_seconds (reading, layout, warm-up, beta_max) against its
+   solve_seconds (issue 13's goal 2: setup at most 10% of the solve);
+4. the solvers table (seconds to 1e-6 per solver, and each one's ratio to the fastest);
+5. peak memory per instance.
 
 Never part of the build or the tests. Needs numpy in the interpreter that runs it (Debian's python3-numpy for
 /usr/bin/python3); the reference and machine_peak.py run under that same interpreter.
@@ -161,7 +163,7 @@ def main():
                 j = json.loads(r.stdout)
                 np_times.append(t)
                 np_gaps.append(j["relative_gap"])
-            cvx_times, picks, mems, cvx_gaps = [], [], [], []
+            cvx_times, picks, mems, cvx_gaps, loads, solves = [], [], [], [], [], []
             for k in range(runs):
                 tf = f"{a.out}/{name}-auto-{k}.time"
                 t, r = timed(["/usr/bin/time", "-v", "-o", tf, a.launcher, "solve", *base, "--max-seconds",
@@ -171,6 +173,8 @@ def main():
                 picks.append(auto_pick(j))
                 mems.append(peak_mb(tf))
                 cvx_gaps.append(j["relative_gap"])
+                loads.append(j["load_seconds"])
+                solves.append(j["solve_seconds"])
             solver_rows = {}
             for s in SOLVERS:
                 t, r = timed([a.launcher, "solve", *base, "--solver", s, "--max-seconds", str(a.max_seconds), "--json"])
@@ -189,7 +193,8 @@ def main():
                    "numpy_s": statistics.median(np_times), "numpy_gap": max(np_gaps),
                    "cvx_s": statistics.median(cvx_times), "cvx_gap": max(cvx_gaps), "auto_pick": picks[0],
                    "ratio": statistics.median(np_times) / statistics.median(cvx_times),
-                   "peak_mb": max(mems), "fista_s_per_iter": per_iter, "bound_s_per_iter": bound,
+                   "peak_mb": max(mems), "setup_s": statistics.median(loads), "solve_s": statistics.median(solves),
+                   "fista_s_per_iter": per_iter, "bound_s_per_iter": bound,
                    "flops_per_iter": flops, "bytes_per_iter": bytes_,
                    **{f"{s}_wall": solver_rows[s]["wall"] for s in SOLVERS},
                    **{f"{s}_solve": solver_rows[s]["solve"] for s in SOLVERS},
@@ -213,6 +218,10 @@ def main():
         np_note = "" if r["numpy_gap"] <= a.tol else f" (gap {r['numpy_gap']:.1e}, cap)"
         lines.append(f"| {r['instance']} | {r['N']} | {r['n']} | {r['d']} | {r['c']} | {r['beta_ratio']:g} | "
                      f"{r['numpy_s']:.2f}{np_note} | {r['cvx_s']:.2f} | {r['auto_pick']} | {r['ratio']:.1f}x | {r['peak_mb']:.0f} |")
+    lines += ["", "## Setup against the solve (goal 2: at most 10%), auto, medians", "",
+              "| instance | setup s (load_seconds) | solve s | setup / solve |", "|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['instance']} | {r['setup_s']:.3f} | {r['solve_s']:.3f} | {100 * r['setup_s'] / r['solve_s']:.0f}% |")
     lines += ["", "## FISTA per iteration against the machine's bound", "",
               "| instance | GFLOP / iteration | MB moved / iteration | bound ms | measured ms | measured / bound |",
               "|---|---|---|---|---|---|"]

@@ -21,7 +21,8 @@ import org.cvxformer.core.linalg.Gemm;
  * calling thread, or, when a caller that knows the shape early has called
  * {@link #startInBackground} (the CLI, from the headers of the {@code .npy} files, before it
  * reads the data), {@link #ifLarge} waits for that warm-up, which then ran beside the reading
- * (load_seconds on that instance 0.47-0.77 s against 0.85-1.0 s before; 2026-12-03). It touches
+ * (with the other setup changes of that commit, load_seconds on that instance went from
+ * 0.79-1.08 s to 0.41-0.49 s, three runs each, same session, 2026-12-03; docs/issue13/README.md). It touches
  * no shared state, and each body gives the same bits compiled or not, so it changes timing
  * only, never a result.
  */

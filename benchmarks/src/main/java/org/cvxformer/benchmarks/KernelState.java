@@ -26,38 +26,45 @@ public final class KernelState {
     public final double[] g;
 
     public KernelState(String instance) {
-        if (instance.equals("dense-n20000")) {
-            // issue 13's dense instance: N = 20000 samples of n = 8 Gaussian tokens of d = 64, c = 10
-            int N = 20000, n = 8, d = 64, c = 10;
-            SplittableRandom r = new SplittableRandom(20000);
-            double[] x = new double[N * n * d];
-            for (int q = 0; q < x.length; q++) {
-                x[q] = gauss(r);
-            }
-            int[] labels = new int[N];
-            for (int i = 0; i < N; i++) {
-                labels[i] = r.nextInt(c);
-            }
-            Problem base = new Problem(new DenseDesign(x, N, n, d), Targets.ofLabels(labels, c), Loss.byName("softmax"), 1.0);
-            problem = base.withBeta(0.01 * base.betaMax());
-            z = new double[problem.parameterCount()];
-            for (int q = 0; q < z.length; q++) {
-                z[q] = 0.1 * gauss(r);
-            }
-            s = new double[N * c];
-            u = new double[N * c];
-            for (int q = 0; q < u.length; q++) {
-                u[q] = gauss(r) / N;
-            }
-            g = new double[z.length];
-            return;
+        boolean gaussian = instance.equals("dense-n20000");
+        SplittableRandom r = new SplittableRandom(gaussian ? 20000 : 97);
+        Problem base = gaussian ? gaussianInstance(r) : divisionInstance(instance, r);
+        problem = base.withBeta(0.01 * base.betaMax());
+        int N = problem.samples();
+        int c = problem.classes();
+        z = new double[problem.parameterCount()];
+        for (int q = 0; q < z.length; q++) {
+            z[q] = 0.1 * gauss(r);
         }
+        s = new double[N * c];
+        u = new double[N * c];
+        for (int q = 0; q < u.length; q++) {
+            u[q] = gauss(r) / N;
+        }
+        g = new double[z.length];
+    }
+
+    /** Issue 13's dense instance: N = 20000 samples of n = 8 Gaussian tokens of d = 64, c = 10 random labels. */
+    private static Problem gaussianInstance(SplittableRandom r) {
+        int N = 20000, n = 8, d = 64, c = 10;
+        double[] x = new double[N * n * d];
+        for (int q = 0; q < x.length; q++) {
+            x[q] = gauss(r);
+        }
+        int[] labels = new int[N];
+        for (int i = 0; i < N; i++) {
+            labels[i] = r.nextInt(c);
+        }
+        return new Problem(new DenseDesign(x, N, n, d), Targets.ofLabels(labels, c), Loss.byName("softmax"), 1.0);
+    }
+
+    /** The modular-division training half at p = 97, in the layout the instance names. */
+    private static Problem divisionInstance(String instance, SplittableRandom r) {
         int p = 97;
         int N = p * (p - 1) / 2;
         int n = 2;
         int[] tokens = new int[N * n];
         int[] labels = new int[N];
-        SplittableRandom r = new SplittableRandom(97);
         for (int i = 0; i < N; i++) {
             int a = r.nextInt(p);
             int b = 1 + r.nextInt(p - 1);
@@ -85,18 +92,7 @@ public final class KernelState {
             default -> throw new IllegalArgumentException("instance '" + instance
                     + "': expected onehot-p97, dense-d512, tables-d512 or dense-n20000");
         };
-        Problem base = new Problem(A, Targets.ofLabels(labels, p), Loss.byName("softmax"), 1.0);
-        problem = base.withBeta(0.01 * base.betaMax());
-        z = new double[problem.parameterCount()];
-        for (int q = 0; q < z.length; q++) {
-            z[q] = 0.1 * gauss(r);
-        }
-        s = new double[N * p];
-        u = new double[N * p];
-        for (int q = 0; q < u.length; q++) {
-            u[q] = gauss(r) / N;
-        }
-        g = new double[z.length];
+        return new Problem(A, Targets.ofLabels(labels, p), Loss.byName("softmax"), 1.0);
     }
 
     static long modInverse(int b, int p) {

@@ -107,4 +107,23 @@ public final class Vec {
             }
         }
     }
+
+    /**
+     * The columns {@code [from, from + w)} of the row-major {@code rows x ld} matrix {@code src},
+     * as a new row-major {@code rows x w} matrix (a thread's private slice of a shared sum).
+     */
+    public static double[] columns(double[] src, int rows, int ld, int from, int w) {
+        double[] dst = new double[rows * w];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, r * ld + from, dst, r * w, w);
+        }
+        return dst;
+    }
+
+    /** The inverse of {@link #columns}: writes the {@code rows x w} {@code slice} into columns {@code [from, from + w)} of {@code dst} ({@code ld} columns). */
+    public static void putColumns(double[] slice, int rows, int w, double[] dst, int ld, int from) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(slice, r * w, dst, r * ld + from, w);
+        }
+    }
 }

@@ -158,14 +158,9 @@ public final class SparseDesign implements Design {
                     // had the same bug). Same running sums, so the same bits.
                     boolean whole = from == 0 && to == c;
                     int w = to - from;
-                    double[] acc = whole ? gt : new double[nd * w];
+                    double[] acc = whole ? gt : Vec.columns(gt, nd, c, from, w);
                     int ld = whole ? c : w;
                     int shift = whole ? 0 : from;
-                    if (!whole) {
-                        for (int q = 0; q < nd; q++) {
-                            System.arraycopy(gt, q * c + from, acc, q * w, w);
-                        }
-                    }
                     for (int i = first; i < last; i++) {
                         int ui = (i - first) * c;
                         for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
@@ -177,9 +172,7 @@ public final class SparseDesign implements Design {
                         }
                     }
                     if (!whole) {
-                        for (int q = 0; q < nd; q++) {
-                            System.arraycopy(acc, q * w, gt, q * c + from, w);
-                        }
+                        Vec.putColumns(acc, nd, w, gt, c, from);
                     }
                 });
             }

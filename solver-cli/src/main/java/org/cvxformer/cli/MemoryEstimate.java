@@ -269,15 +269,16 @@ final class MemoryEstimate {
 
     /**
      * A problem read from {@code --x} of shape {@code (N, n, d)} and label or real targets
-     * with {@code c} columns: the file's array, its float64 conversion and the dense design's
-     * own copy ({@code 3 * 8 N n d}), the one-hot or real targets ({@code 8 N c}), and
-     * {@link #solver}.
+     * with {@code c} columns: {@code X} read straight into the array the design keeps
+     * ({@code Npy.readDoubles}, {@code Designs.ofOwned}), plus a second array while an integer
+     * or Fortran-ordered file is converted ({@code 2 * 8 N n d}; it was three before the CLI
+     * stopped copying), the one-hot or real targets ({@code 8 N c}), and {@link #solver}.
      */
     static MemoryEstimate npyProblem(long N, long n, long d, long c) {
         return new MemoryEstimate(String.format(Locale.ROOT, "the problem (N = %d, n = %d, d = %d, c = %d)", N, n, d, c),
                 c > 2 ? "fewer classes (--classes, or labels 0..c-1 with a small c) or fewer samples or features"
                         : "fewer samples or features")
-                .fix("fewer samples or features").arrays("X (read, float64 conversion, design copy)", 3, 8, N, n, d)
+                .fix("fewer samples or features").arrays("X (read into the design's own array; integer dtypes and Fortran order pass through a second one)", 2, 8, N, n, d)
                 .doubles("targets N x c", N, c)
                 .plus(solver(N, n * d, c));
     }

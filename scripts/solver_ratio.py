@@ -17,7 +17,13 @@ It prints (and writes to OUT/report.md, raw rows to OUT/rows.csv):
 3. the setup table: auto's load_seconds (reading, layout, warm-up, beta_max) against its
    solve_seconds (issue 13's goal 2: setup at most 10% of the solve);
 4. the solvers table (seconds to 1e-6 per solver, and each one's ratio to the fastest);
-5. peak memory per instance.
+5. peak memory per instance;
+6. the floor table (goal 1's 10x target against what no faster code could go below): the JVM's
+   own floor, measured in the same run (`cvxformer --version`, and a certified solve of a
+   40-sample instance, whole process, medians of `max(3, --runs)`), plus, for newton-cg, the
+   passes over the design its Hessian products alone need (2 per product: one `A V`, one
+   `A^T U`) at the measured copy bandwidth. A 10x target below that floor cannot be reached by
+   faster kernels; only a method that reads the design fewer times, or no JVM, could.
 
 Never part of the build or the tests. Needs numpy in the interpreter that runs it (Debian's python3-numpy for
 /usr/bin/python3); the reference and machine_peak.py run under that same interpreter.
@@ -115,17 +121,49 @@ def machine_peak():
     return dgemm, copy, r.stdout.strip()
 
 
+def pass_bytes(kind, shape):
+    """Bytes of the design one product reads: 8 N n d dense; 12 per nonzero sparse (index and value)."""
+    if kind == "dense":
+        return 8.0 * shape["N"] * shape["n"] * shape["d"]
+    return 12.0 * shape["nnz"]
+
+
+def jvm_floor(launcher, out, runs):
+    """Whole-process seconds of `launcher --version` and of a certified solve of a 40-sample
+    instance (seeded), medians of `runs` runs: what any solve through the launcher costs."""
+    x, y = f"{out}/tiny-X.npy", f"{out}/tiny-y.npy"
+    rng = np.random.default_rng(0)
+    np.save(x, rng.standard_normal((40, 2, 3)))
+    np.save(y, rng.integers(0, 3, 40))
+    version, tiny = [], []
+    for _ in range(runs):
+        t, r = timed([launcher, "--version"])
+        if r.returncode != 0:
+            raise SystemExit(f"{launcher} --version failed: {r.stderr.strip()}")
+        version.append(t)
+        t, r = timed([launcher, "solve", "--x", x, "--y", y, "--beta-ratio", "0.1", "--json"])
+        if r.returncode != 0:
+            raise SystemExit(f"the tiny solve failed: {r.stderr.strip()}")
+        tiny.append(t)
+    return statistics.median(version), statistics.median(tiny)
+
+
+def hessian_products(message):
+    """newton-cg's Hessian products, from its message ("8 Newton steps, 44 Hessian products, ...")."""
+    m = re.search(r"(\d+) Hessian products", message or "")
+    return int(m.group(1)) if m else None
+
+
 def iteration_bound(kind, shape, dgemm, copy):
     """Seconds per FISTA iteration at the machine's bound: two products (A^T U at the extrapolated
     point, A W' at the trial point, cvxformer's tracked-score mode) and the score arrays' traffic
     (momentum 3, gradient pass 2, A^T U 1, trial scores 1, trial value 1: 8 passes over N c doubles)."""
     N, nd, c = shape["N"], shape["n"] * shape["d"], shape["c"]
+    design_bytes = 2 * pass_bytes(kind, shape)
     if kind == "dense":
         flops = 2 * 2.0 * N * nd * c
-        design_bytes = 2 * 8.0 * N * nd
     else:  # one-hot: nnz = N n, a product is an add per nonzero and class; indices and values read
         flops = 2 * 2.0 * shape["nnz"] * c
-        design_bytes = 2 * 12.0 * shape["nnz"]
     score_bytes = 8 * 8.0 * N * c
     return max((design_bytes + score_bytes) / (copy * 1e9), flops / (dgemm * 1e9)), flops, design_bytes + score_bytes
 
@@ -147,6 +185,8 @@ def main():
     else:
         dgemm, copy, peak_text = machine_peak()
     print(peak_text, flush=True)
+    floor_version, floor_tiny = jvm_floor(a.launcher, a.out, max(3, a.runs))
+    print(f"JVM floor: --version {floor_version:.2f} s, a 40-sample certified solve {floor_tiny:.2f} s", flush=True)
     main_set, neighbours = instances(a.out, a.launcher)
     rows = []
     for group, insts in (("main", main_set), ("neighbour", neighbours)):
@@ -181,11 +221,11 @@ def main():
                 try:
                     j = json.loads(r.stdout)
                 except json.JSONDecodeError:
-                    solver_rows[s] = {"wall": t, "solve": None, "iterations": None, "gap": None,
+                    solver_rows[s] = {"wall": t, "solve": None, "iterations": None, "gap": None, "message": None,
                                       "status": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "failed"}
                     continue
                 solver_rows[s] = {"wall": t, "solve": j["solve_seconds"], "iterations": j["iterations"],
-                                  "gap": j["relative_gap"], "status": j["status"]}
+                                  "gap": j["relative_gap"], "status": j["status"], "message": j.get("message")}
             bound, flops, bytes_ = iteration_bound(kind, shape, dgemm, copy)
             f = solver_rows["fista"]
             per_iter = f["solve"] / f["iterations"] if f["solve"] and f["iterations"] else None
@@ -196,6 +236,9 @@ def main():
                    "peak_mb": max(mems), "setup_s": statistics.median(loads), "solve_s": statistics.median(solves),
                    "fista_s_per_iter": per_iter, "bound_s_per_iter": bound,
                    "flops_per_iter": flops, "bytes_per_iter": bytes_,
+                   "pass_bytes": pass_bytes(kind, shape),
+                   "jvm_version_s": floor_version, "jvm_tiny_solve_s": floor_tiny,
+                   "newton_products": hessian_products(solver_rows["newton-cg"]["message"]),
                    **{f"{s}_wall": solver_rows[s]["wall"] for s in SOLVERS},
                    **{f"{s}_solve": solver_rows[s]["solve"] for s in SOLVERS},
                    **{f"{s}_status": solver_rows[s]["status"] for s in SOLVERS},
@@ -244,6 +287,19 @@ def main():
             else:
                 cells.append("%.2f %s" % (wall, str(r[s + "_status"])[:40]))
         lines.append(f"| {r['instance']} | " + " | ".join(cells) + " |")
+    lines += ["", "## Goal 1's 10x against the floor", "",
+              f"JVM floor, same run (medians of {max(3, a.runs)}): `cvxformer --version` {floor_version:.2f} s, "
+              f"a certified solve of 40 samples {floor_tiny:.2f} s, whole process. The newton-cg bound is its "
+              "Hessian products' passes over the design alone (2 per product) at the copy bandwidth.", "",
+              "| instance | NumPy s | 10x target s | newton-cg products | their passes at copy bandwidth s | "
+              "floor s (tiny solve + passes) | target / floor |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        target = r["numpy_s"] / 10
+        k = r["newton_products"]
+        passes = None if k is None else 2 * k * r["pass_bytes"] / (copy * 1e9)
+        floor = floor_tiny + (passes or 0)
+        lines.append(f"| {r['instance']} | {r['numpy_s']:.2f} | {target:.3f} | {'-' if k is None else k} | "
+                     f"{'-' if passes is None else '%.3f' % passes} | {floor:.2f} | {target / floor:.2f} |")
     open(f"{a.out}/report.md", "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

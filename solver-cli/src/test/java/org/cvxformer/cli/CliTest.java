@@ -63,6 +63,9 @@ class CliTest {
         for (String key : List.of("stationarity", "dual_feasibility", "complementary_slackness")) {
             assertTrue(j.get("kkt").get(key).isNumber(), "kkt." + key);
         }
+        // the warm-up's share of the setup is a part of it (none here: the fixture is small)
+        double load = j.get("load_seconds").asDouble(), warmup = j.get("warmup_seconds").asDouble();
+        assertTrue(warmup >= 0 && warmup <= load, "warmup_seconds " + warmup + " outside [0, load_seconds " + load + "]");
         assertTrue(j.get("converged").asBoolean());
         assertEquals(problem.get("objective").asDouble(), j.get("objective").asDouble(), 1e-6 * problem.get("objective").asDouble());
         assertTrue(j.get("relative_gap").asDouble() <= 1e-8);

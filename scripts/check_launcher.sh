@@ -43,6 +43,27 @@ fi
 expect "--version, scalar kernels" 0 0 env CVXFORMER_NO_SIMD=1 ./cvxformer --version
 expect "--version, warnings kept" 0 1 env CVXFORMER_KEEP_WARNINGS=1 ./cvxformer --version
 
+# The solver commands run without profiled loop predicates (the launcher says why); the neural
+# commands keep the JVM's default.
+flag() {
+  env CVXFORMER_JAVA_OPTS=-XX:+PrintFlagsFinal ./cvxformer "$1" --help 2>/dev/null |
+    awk '$2 == "UseProfiledLoopPredicate" { print $4 }'
+}
+for cmd in solve path certify bench-solvers; do
+  if [ "$(flag "$cmd")" = false ]; then
+    echo "check_launcher: ok   $cmd runs without profiled loop predicates"
+  else
+    echo "check_launcher: FAIL $cmd: UseProfiledLoopPredicate is '$(flag "$cmd")' (want false)" >&2
+    fail=1
+  fi
+done
+if [ "$(flag train)" = true ]; then
+  echo "check_launcher: ok   train keeps profiled loop predicates"
+else
+  echo "check_launcher: FAIL train: UseProfiledLoopPredicate is '$(flag train)' (want true)" >&2
+  fail=1
+fi
+
 # A signal reaches java directly (the launcher execs it): SIGTERM gives java's 143.
 ./cvxformer train --dataset mod-division --p 97 --model nonconvex --epochs 100000 --out "$tmp/sig" \
   --no-progress >/dev/null 2>"$tmp/sigerr" &

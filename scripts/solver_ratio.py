@@ -186,7 +186,8 @@ def main():
     else:
         dgemm, copy, peak_text = machine_peak()
     print(peak_text, flush=True)
-    floor_version, floor_tiny = jvm_floor(a.launcher, a.out, max(3, a.runs))
+    floor_runs = max(3, a.runs)
+    floor_version, floor_tiny = jvm_floor(a.launcher, a.out, floor_runs)
     print(f"JVM floor: --version {floor_version:.2f} s, a 40-sample certified solve {floor_tiny:.2f} s", flush=True)
     main_set, neighbours = instances(a.out, a.launcher)
     rows = []
@@ -296,7 +297,7 @@ def main():
                 cells.append("%.2f %s" % (wall, str(r[s + "_status"])[:40]))
         lines.append(f"| {r['instance']} | " + " | ".join(cells) + " |")
     lines += ["", "## Goal 1's 10x against the floor", "",
-              f"JVM floor, same run (medians of {max(3, a.runs)}): `cvxformer --version` {floor_version:.2f} s, "
+              f"JVM floor, same run (medians of {floor_runs}): `cvxformer --version` {floor_version:.2f} s, "
               f"a certified solve of 40 samples {floor_tiny:.2f} s, whole process. The newton-cg bound is its "
               "Hessian products' passes over the design alone (2 per product) at the copy bandwidth.", "",
               "| instance | NumPy s | 10x target s | newton-cg products | their passes at copy bandwidth s | "
